@@ -1,0 +1,129 @@
+"""Phases 1–2 of the day: scheduled shocks and the arising of new disputes (DESIGN §3.1).
+
+The daily rate of resident i and category c is
+``base[c] × group[g_i, c] × shock[grid_i, c] × prevention[c] × (1 + gain × grievance_i)``.
+Arising is drawn by thinning: a Poisson number of candidate residents at the highest possible
+rate, each kept with probability rate_i / max_rate, so a day costs O(new disputes), not O(N).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .params import CATEGORIES, Params
+
+if TYPE_CHECKING:
+    from .model import CogovModel
+
+C = {name: i for i, name in enumerate(CATEGORIES)}
+# Which categories each prevention lever acts on (DESIGN §3.1): virtue on interpersonal disputes,
+# risk assessment on major-project disputes, livelihood investment on livelihood complaints.
+INTERPERSONAL = (C["neighbor"], C["family"])
+PROJECT = (C["property"], C["labor"], C["land"], C["environment"])
+LIVELIHOOD = (C["labor"], C["public_service"])
+# The counterparty of an interpersonal dispute: a household member or a network neighbour.
+HOUSEHOLD_PARTY = (C["family"],)
+NEIGHBOUR_PARTY = (C["neighbor"], C["public_order"])
+
+
+@dataclass
+class CategoryTables:
+    """Per-category constants of a run, as arrays indexed by category."""
+
+    base: np.ndarray  # daily incidence per resident before group, shock and grievance factors
+    group_mult: np.ndarray  # [group, category], normalised so the population mean is 1
+    intensity_mean: np.ndarray
+    growth: np.ndarray
+    group_prone: np.ndarray
+    rigid_share: np.ndarray
+
+    @classmethod
+    def build(cls, p: Params, group_shares: np.ndarray) -> CategoryTables:
+        cats = [getattr(p.categories, c) for c in CATEGORIES]
+        shares = np.array([c.share for c in cats])
+        shares = shares / shares.sum() if shares.sum() > 0 else shares
+        base = p.disputes.incidence_per_year / 365.0 * shares
+        prevention = np.ones(len(CATEGORIES))
+        prevention[list(INTERPERSONAL)] *= 1 - p.prevention.virtue * p.prevention.virtue_effect
+        prevention[list(LIVELIHOOD)] *= 1 - p.prevention.livelihood * p.prevention.livelihood_effect
+        if p.prevention.risk_assessment:
+            prevention[list(PROJECT)] *= 1 - p.prevention.risk_incidence_effect
+        gm = np.ones((3, len(CATEGORIES)))
+        gm[1] = [c.migrant_mult for c in cats]
+        gm[2] = [c.elderly_mult for c in cats]
+        gm /= np.maximum(group_shares @ gm, 1e-12)
+        intensity = np.array([c.intensity_mean for c in cats])
+        if p.prevention.risk_assessment:
+            intensity[list(PROJECT)] *= 1 - p.prevention.risk_intensity_effect
+        return cls(
+            base=base * prevention,
+            group_mult=gm,
+            intensity_mean=np.clip(intensity, 0.01, 0.99),
+            growth=np.array([c.growth_per_day for c in cats]),
+            group_prone=np.array([c.group_prone for c in cats]),
+            rigid_share=np.array([c.rigid_share for c in cats]),
+        )
+
+
+def shock_multipliers(model: CogovModel) -> np.ndarray:
+    """Phase 1: [grid, category] incidence multipliers of the shocks active today."""
+    mult = np.ones((model.world.n_grids, len(CATEGORIES)))
+    for s in model.p.shocks:
+        if s.start <= model.day < s.start + s.duration:
+            grids = slice(None) if s.grids == "all" else s.grids
+            mult[grids, C[s.category]] *= s.multiplier
+    return mult
+
+
+def arise(model: CogovModel) -> None:
+    """Phase 2: draw today's new disputes and their parties."""
+    w, rng, tab = model.world, model.rng, model.categories
+    special_mult = model.p.population.special_public_order_mult
+    # weights[group, grid, category]
+    weights = tab.group_mult[:, None, :] * shock_multipliers(model)[None, :, :] * tab.base[None, None, :]
+    special_extra = weights[:, :, C["public_order"]] * (special_mult - 1.0)
+    gain = model.p.disputes.grievance_gain
+    max_rate = (weights.sum(axis=2) + np.maximum(special_extra, 0)).max() * (1 + gain)
+    if max_rate <= 0:
+        return
+    k = rng.poisson(w.n * max_rate)
+    if k == 0:
+        return
+    cand = rng.integers(w.n, size=k)
+    g, grid, sp = w.group[cand], w.grid[cand], w.special[cand]
+    cat_w = weights[g, grid, :].copy()
+    cat_w[:, C["public_order"]] += np.where(sp, special_extra[g, grid], 0.0)
+    rate = cat_w.sum(axis=1) * (1 + gain * model.grievance[cand])
+    keep = rng.random(k) * max_rate < rate
+    cand, cat_w, grid = cand[keep], cat_w[keep], grid[keep]
+    if len(cand) == 0:
+        return
+    cum = np.cumsum(cat_w, axis=1)
+    u = rng.random(len(cand)) * cum[:, -1]
+    category = np.minimum((cum < u[:, None]).sum(axis=1), len(CATEGORIES) - 1)
+    parties = [_parties(model, int(r), int(c)) for r, c in zip(cand, category)]
+    m = tab.intensity_mean[category]
+    conc = model.p.disputes.intensity_spread
+    intensity = rng.beta(m * conc, (1 - m) * conc)
+    rigid = rng.random(len(cand)) < tab.rigid_share[category]
+    ids = model.disputes.add(category, grid, intensity, rigid, model.day, parties)
+    if model.log.enabled:
+        for d, c in zip(ids, category):
+            model.log(d, model.day, "arose", detail=CATEGORIES[c])
+
+
+def _parties(model: CogovModel, resident: int, category: int) -> np.ndarray:
+    """The initiator and, for interpersonal categories, a counterparty."""
+    w = model.world
+    other = -1
+    if category in HOUSEHOLD_PARTY:
+        hh = w.household[resident]
+        size = w.hh_size[hh]
+        if size > 1:
+            other = int(w.hh_first[hh] + (resident - w.hh_first[hh] + 1 + model.rng.integers(size - 1)) % size)
+    if other < 0 and (category in NEIGHBOUR_PARTY or category in HOUSEHOLD_PARTY):
+        other = w.random_neighbour(resident, model.rng)
+    return np.array([resident] if other < 0 else [resident, other], np.int32)

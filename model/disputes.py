@@ -1,0 +1,201 @@
+"""Disputes and complaints (矛盾纠纷, 诉求) as a growable table of arrays, plus their event log.
+
+A dispute is a record, not a Mesa agent: one row per dispute across parallel numpy arrays, so a
+day's growth, discovery and escalation are vectorised. Parties live in a separate (dispute,
+resident) table because their number grows as group-prone disputes recruit neighbours.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+import numpy as np
+
+
+class State(IntEnum):
+    """Lifecycle state: every dispute is in exactly one."""
+
+    LATENT = 0  # exists, nobody official knows
+    KNOWN = 1  # discovered or reported, waiting for routing
+    QUEUED = 2  # waiting at a handler
+    IN_HANDLING = 3
+    RESOLVED = 4
+    FAILED = 5  # the ladder is exhausted; the dispute persists and may escalate
+    CLOSED_SUPERFICIALLY = 6  # closed on paper; reopens later
+    PETITION = 7  # at the petition office (上访)
+    LITIGATION = 8  # left the community system for the courts
+    LAPSED = 9  # a mild dispute that faded before anyone handled it
+
+
+OPEN_STATES = (State.LATENT, State.KNOWN, State.QUEUED, State.IN_HANDLING, State.FAILED,
+               State.CLOSED_SUPERFICIALLY, State.PETITION)
+WAITING_STATES = (State.LATENT, State.KNOWN, State.QUEUED, State.FAILED, State.PETITION)
+
+
+class Handler(IntEnum):
+    """Kinds of handler a case can be routed to."""
+
+    GRID = 0  # grid worker on the spot
+    MEDIATION = 1  # social organisation: mediation committee, social-work agency, purchased staff
+    FORUM = 2  # deliberation forum
+    OFFICE = 3  # competent government office
+    JOINT = 4  # office + social organisation + grid worker (联合调处)
+    PETITION = 5  # petition office (信访办)
+
+
+class Finder(IntEnum):
+    """Who discovered a dispute."""
+
+    REPORT = 0
+    HOTLINE = 1
+    GRID_VISIT = 2
+    VOLUNTEER_WATCH = 3
+    DATA_WARNING = 4
+    REOPENED = 5
+
+
+_FIELDS = {
+    "category": np.int8,
+    "state": np.int8,
+    "intensity": np.float64,
+    "arose": np.int32,
+    "discovered": np.int32,  # first discovery day, -1 if never
+    "closed": np.int32,  # day of the final outcome, -1 while open
+    "found_by": np.int8,
+    "grid": np.int32,
+    "initiator": np.int32,
+    "n_parties": np.int32,
+    "rigid": np.bool_,  # needs rigid administrative power (刚性权力)
+    "transfers": np.int16,
+    "handler": np.int8,  # current or last Handler, -1 none
+    "handler_id": np.int32,  # which office / organisation / grid / community
+    "tried": np.int16,  # bit mask of Handler kinds tried since (re)opening
+    "ready": np.int32,  # day the current wait or handling ends
+    "known_since": np.int32,  # day it last became known (for timeliness)
+    "priority": np.bool_,
+    "reached_office": np.bool_,
+    "petitions": np.int16,
+    "leapfrogs": np.int16,
+    "group_incident": np.bool_,
+    "superficial": np.int16,  # times closed on paper
+    "resolved_by": np.int8,
+}
+
+
+class DisputeTable:
+    """Struct of arrays with amortised appends."""
+
+    def __init__(self, capacity: int = 1024):
+        self.n = 0
+        self._cap = capacity
+        for name, dtype in _FIELDS.items():
+            setattr(self, name, np.zeros(capacity, dtype))
+        self.party_d = np.zeros(capacity * 2, np.int32)
+        self.party_r = np.zeros(capacity * 2, np.int32)
+        self.n_party_rows = 0
+        self.party_lists: list[list[int]] = []
+
+    def _grow(self, need: int) -> None:
+        cap = self._cap
+        while cap < need:
+            cap *= 2
+        if cap != self._cap:
+            for name in _FIELDS:
+                old = getattr(self, name)
+                new = np.zeros(cap, old.dtype)
+                new[: self.n] = old[: self.n]
+                setattr(self, name, new)
+            self._cap = cap
+
+    def add(self, category, grid, intensity, rigid, day, parties: list[np.ndarray]) -> np.ndarray:
+        """Append disputes (vectors of equal length); `parties` is one array of residents each."""
+        k = len(category)
+        ids = np.arange(self.n, self.n + k)
+        self._grow(self.n + k)
+        self.n += k
+        for name, value in (("category", category), ("grid", grid), ("intensity", intensity), ("rigid", rigid)):
+            getattr(self, name)[ids] = value
+        self.state[ids] = State.LATENT
+        self.arose[ids] = day
+        for name in ("discovered", "closed", "found_by", "handler", "handler_id", "resolved_by", "known_since"):
+            getattr(self, name)[ids] = -1
+        for name in ("transfers", "tried", "ready", "petitions", "leapfrogs", "superficial"):
+            getattr(self, name)[ids] = 0
+        for name in ("priority", "reached_office", "group_incident"):
+            getattr(self, name)[ids] = False
+        self.party_lists.extend(p.tolist() for p in parties)
+        self.initiator[ids] = [p[0] for p in parties]
+        self.n_parties[ids] = [len(p) for p in parties]
+        rows_d = np.repeat(ids, [len(p) for p in parties])
+        self.add_parties(rows_d, np.concatenate(parties) if parties else np.empty(0, np.int32))
+        return ids
+
+    def add_parties(self, disputes: np.ndarray, residents: np.ndarray) -> None:
+        """Append (dispute, resident) rows; `add` registers initial parties, `recruit` later ones."""
+        k = len(disputes)
+        need = self.n_party_rows + k
+        if need > len(self.party_d):
+            cap = max(need, 2 * len(self.party_d))
+            for name in ("party_d", "party_r"):
+                old = getattr(self, name)
+                new = np.zeros(cap, np.int32)
+                new[: self.n_party_rows] = old[: self.n_party_rows]
+                setattr(self, name, new)
+        self.party_d[self.n_party_rows:need] = disputes
+        self.party_r[self.n_party_rows:need] = residents
+        self.n_party_rows = need
+
+    def view(self, name: str) -> np.ndarray:
+        """The live part of a column."""
+        return getattr(self, name)[: self.n]
+
+    def parties(self) -> tuple[np.ndarray, np.ndarray]:
+        """(dispute, resident) rows of the party table."""
+        return self.party_d[: self.n_party_rows], self.party_r[: self.n_party_rows]
+
+    def parties_of(self, d: int) -> np.ndarray:
+        return np.array(self.party_lists[d], np.int64)
+
+    def recruit(self, d: int, resident: int) -> bool:
+        """Add a party to dispute d unless already one; True if added."""
+        if resident in self.party_lists[d]:
+            return False
+        self.party_lists[d].append(resident)
+        self.n_parties[d] += 1
+        self.add_parties(np.array([d]), np.array([resident]))
+        return True
+
+    def in_state(self, *states: State) -> np.ndarray:
+        return np.flatnonzero(np.isin(self.view("state"), states))
+
+    def state_counts(self) -> np.ndarray:
+        return np.bincount(self.view("state"), minlength=len(State))
+
+    def party_mean(self, values: np.ndarray) -> np.ndarray:
+        """Mean of a per-resident array over each dispute's parties."""
+        pd, pr = self.parties()
+        total = np.bincount(pd, weights=values[pr], minlength=self.n)
+        return total / np.maximum(self.view("n_parties"), 1)
+
+
+class EventLog:
+    """The per-dispute journey (流转轨迹): (dispute, day, event, handler kind, handler id, detail)."""
+
+    COLUMNS = ("dispute", "day", "event", "handler", "handler_id", "detail")
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+        self.rows: list[tuple] = []
+
+    def __call__(self, dispute: int, day: int, event: str, handler: int = -1, handler_id: int = -1,
+                 detail: str = "") -> None:
+        if self.enabled:
+            self.rows.append((int(dispute), int(day), event, int(handler), int(handler_id), detail))
+
+    def many(self, disputes: np.ndarray, day: int, event: str, details=None) -> None:
+        if self.enabled:
+            details = details if details is not None else [""] * len(disputes)
+            self.rows.extend((int(d), int(day), event, -1, -1, str(x)) for d, x in zip(disputes, details))
+
+    def journey(self, dispute: int) -> list[tuple]:
+        return [r for r in self.rows if r[0] == dispute]

@@ -1,0 +1,70 @@
+"""Phase 8 and the residents' feedback loops (DESIGN §3.7): experiences move satisfaction and trust
+(and, by word of mouth, neighbours' trust); participation and cultivation raise public spirit,
+top-down handling lowers it; residents with public spirit join the volunteer pool."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .disputes import Handler
+from .success import procedure
+
+if TYPE_CHECKING:
+    from .model import CogovModel
+
+
+def experience(model: CogovModel, d: int, outcome: float, kind: Handler,
+               voice: float | None = None, respect: float | None = None) -> None:
+    """The parties of case d live through an outcome with handler `kind`."""
+    p, ds = model.p.feedback, model.disputes
+    v, r = procedure(model, kind)
+    v = v if voice is None else voice
+    r = r if respect is None else respect
+    since = ds.known_since[d] if ds.known_since[d] >= 0 else ds.arose[d]
+    timely = 0.5 ** ((model.day - since) / p.timeliness_days)
+    weights = p.outcome_weight + p.timeliness_weight + p.voice_weight + p.respect_weight
+    e = (p.outcome_weight * outcome + p.timeliness_weight * timely + p.voice_weight * v + p.respect_weight * r) / weights
+    parties = ds.parties_of(d)
+    model.satisfaction[parties] += p.satisfaction_rate * (e - model.satisfaction[parties])
+    model.trust[parties] += p.trust_rate * (e - model.trust[parties])
+    if p.word_of_mouth > 0:
+        _, nb = model.world.neighbours_of(parties)
+        model.trust[nb] += p.word_of_mouth * (e - model.trust[nb])
+    if kind in (Handler.OFFICE, Handler.PETITION):
+        model.public_spirit[parties] *= 1 - p.dependency_effect  # 管理依赖症
+    elif kind == Handler.FORUM:
+        model.participated[parties] = True
+        model.public_spirit[parties] += model.p.self_governance.spirit_gain * (1 - model.public_spirit[parties])
+
+
+def shake_trust(model: CogovModel, parties: np.ndarray, loss: float) -> None:
+    """A blow to trust: full for the parties; their neighbours lose the share that word of mouth
+    carries relative to first-hand experience."""
+    fb = model.p.feedback
+    model.trust[parties] *= 1 - loss
+    _, nb = model.world.neighbours_of(parties)
+    model.trust[nb] *= 1 - loss * min(1.0, fb.word_of_mouth / max(fb.trust_rate, 1e-9))
+
+
+def update_residents(model: CogovModel) -> None:
+    p, rng = model.p, model.rng
+    fb, vol = p.feedback, p.volunteers
+    s = model.satisfaction
+    s += fb.satisfaction_relax * (p.population.baseline_satisfaction - s)
+    ps = model.public_spirit
+    ps += vol.cultivation * fb.cultivation_spirit_rate * (1 - ps) - fb.spirit_decay * ps
+    v = model.volunteer
+    ps[v] += vol.spirit_gain_per_day * (1 - ps[v])
+    np.clip(ps, 0, 1, out=ps)
+    np.clip(model.trust, 0, 1, out=model.trust)
+    # volunteers: eligible residents join at a rate set by cultivation; some stop each day
+    join_rate = vol.base_recruit_rate + vol.cultivation * vol.recruit_rate
+    u = rng.random(model.world.n)
+    joining = ~v & (ps >= vol.spirit_threshold) & (u < join_rate)
+    leaving = v & (u < vol.dropout_rate)
+    v[joining] = True
+    v[leaving] = False
+    model.participated[joining] = True
+    model.tally_residents()

@@ -1,0 +1,93 @@
+"""The lever table: every parameter of `Params` as a flat row (name, unit, range, default, source).
+
+`cogov levers`, the documentation and the UI all read `lever_table()`.
+"""
+
+from __future__ import annotations
+
+import typing
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from annotated_types import Ge, Le
+from pydantic import BaseModel
+
+from .params import Params
+
+
+@dataclass(frozen=True)
+class Lever:
+    name: str
+    kind: str  # "float", "int", "bool" or "choice"
+    default: Any
+    unit: str
+    allowed: str
+    source: str
+    en: str
+    zh: str
+    low: float | None = None
+    high: float | None = None
+    choices: tuple[str, ...] = ()
+
+
+def _bounds(field) -> tuple[float | None, float | None]:
+    low = high = None
+    for m in field.metadata:
+        if isinstance(m, Ge):
+            low = m.ge
+        elif isinstance(m, Le):
+            high = m.le
+    return low, high
+
+
+def _leaf(name: str, field) -> Lever:
+    extra = field.json_schema_extra or {}
+    ann = field.annotation
+    low, high = _bounds(field)
+    choices: tuple[str, ...] = ()
+    if typing.get_origin(ann) is Literal:
+        kind, choices = "choice", tuple(typing.get_args(ann))
+        allowed = " · ".join(choices)
+    elif ann is bool:
+        kind, allowed = "bool", "true · false"
+    else:
+        kind = "int" if ann is int else "float"
+        allowed = f"{_fmt(low)} – {_fmt(high)}"
+    return Lever(
+        name=name, kind=kind, default=field.default, unit=extra.get("unit", ""), allowed=allowed,
+        source=extra.get("source", ""), en=field.description or "", zh=extra.get("zh", ""),
+        low=low, high=high, choices=choices,
+    )
+
+
+def _fmt(x: float | None) -> str:
+    if x is None:
+        return "…"
+    return f"{x:,.0f}" if float(x).is_integer() and abs(x) >= 1000 else f"{x:g}"
+
+
+def _walk(model: type[BaseModel], prefix: str) -> list[Lever]:
+    rows: list[Lever] = []
+    for fname, field in model.model_fields.items():
+        ann = field.annotation
+        name = f"{prefix}{fname}"
+        if isinstance(ann, type) and issubclass(ann, BaseModel):
+            rows.extend(_walk(ann, name + "."))
+        elif fname == "shocks":
+            rows.append(Lever(
+                name="shocks", kind="list", default=[], unit="list of tables",
+                allowed="[[shocks]] with category, grids, start, duration, multiplier",
+                source="DESIGN §4: scenario-defined shocks", en=field.description or "", zh="冲击事件",
+            ))
+        else:
+            rows.append(_leaf(name, field))
+    return rows
+
+
+def lever_table() -> list[Lever]:
+    """Every parameter, in schema order."""
+    return _walk(Params, "")
+
+
+def lever_index() -> dict[str, Lever]:
+    return {lv.name: lv for lv in lever_table()}

@@ -1,0 +1,161 @@
+"""Phase 5: the platform routes known and failed cases along the routing ladder (DESIGN §3.4).
+
+- ``administrative``: the competent office only; the grid worker just reports.
+- ``local_first`` (枫桥经验): grid worker on the spot → social organisation → deliberation forum →
+  office, each rung only after the one below fails; cases needing rigid power go to the office.
+- ``triage`` (多元共治): the untried handler with the best expected success for the case's category
+  and intensity (with the platform's routing accuracy); multi-party, intense cases go to joint
+  handling (联合调处) by office, social organisation and grid worker together.
+When the ladder is exhausted the parties sue (litigation) or are left with a failed case.
+Cases sent to an office can land at the wrong one first (silo friction, 推诿).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .disputes import Handler, State
+from .feedback import experience
+from .params import CATEGORIES
+from .success import success_prob
+
+if TYPE_CHECKING:
+    from .agents import QueueHandler
+    from .model import CogovModel
+
+# Public and multi-party matters a deliberation forum takes up (DESIGN §2 self-governance).
+FORUM_CATEGORIES = tuple(CATEGORIES.index(c) for c in ("property", "environment", "public_service"))
+LOCAL_FIRST_ORDER = (Handler.GRID, Handler.MEDIATION, Handler.FORUM, Handler.OFFICE)
+MAX_TRANSFERS = 3
+
+
+def route_pending(model: CogovModel) -> None:
+    ds = model.disputes
+    known = ds.in_state(State.KNOWN)
+    for d in known[ds.ready[known] <= model.day]:
+        route(model, int(d))
+
+
+def route(model: CogovModel, d: int) -> None:
+    """Send case d to its next handler, or end its ladder."""
+    kind = next_handler(model, d)
+    if kind is None:
+        end_of_ladder(model, d)
+    else:
+        assign(model, d, kind)
+
+
+def available(model: CogovModel, d: int, kind: Handler) -> QueueHandler | None:
+    """The handler of this kind that would take case d, or None if the kind cannot take it."""
+    ds, p = model.disputes, model.p
+    ladder = p.routing.ladder
+    if kind == Handler.OFFICE:
+        return model.office_for(int(ds.category[d]))
+    if ladder == "administrative":
+        return None
+    if kind == Handler.GRID:
+        gw = model.grid_workers[ds.grid[d]]
+        ok = p.grid.onsite_mediation and gw.fte > 0 and not ds.rigid[d] and ds.intensity[d] <= p.grid.onsite_max_intensity
+        return gw if ok else None
+    if kind == Handler.MEDIATION:
+        return model.mediator_for(d)
+    if kind == Handler.FORUM:
+        if p.self_governance.deliberation and (ds.category[d] in FORUM_CATEGORIES or ds.n_parties[d] >= 3):
+            return model.forums[model.world.community[ds.grid[d]]]
+        return None
+    if kind == Handler.JOINT:
+        return model.office_for(int(ds.category[d])) if model.mediator_for(d) is not None else None
+    return None
+
+
+def _untried(model: CogovModel, d: int, kinds) -> list[tuple[Handler, QueueHandler]]:
+    tried = int(model.disputes.tried[d])
+    out = []
+    for k in kinds:
+        if not tried & (1 << k):
+            h = available(model, d, k)
+            if h is not None:
+                out.append((k, h))
+    return out
+
+
+def next_handler(model: CogovModel, d: int) -> Handler | None:
+    ds, p = model.disputes, model.p
+    ladder = p.routing.ladder
+    if ladder == "local_first":
+        kinds = (Handler.OFFICE,) if ds.rigid[d] else LOCAL_FIRST_ORDER
+        options = _untried(model, d, kinds)
+        return options[0][0] if options else None
+    if ladder == "triage":
+        if ds.n_parties[d] >= p.routing.joint_min_parties and ds.intensity[d] >= p.routing.joint_min_intensity:
+            joint = _untried(model, d, (Handler.JOINT,))
+            if joint:
+                return Handler.JOINT
+        options = _untried(model, d, (Handler.GRID, Handler.MEDIATION, Handler.FORUM, Handler.OFFICE))
+        if not options:
+            return None
+        if model.rng.random() < p.routing.routing_accuracy:
+            return max(options, key=lambda kh: success_prob(model, d, kh[0], kh[1]))[0]
+        return options[int(model.rng.integers(len(options)))][0]
+    options = _untried(model, d, (Handler.OFFICE,))
+    return options[0][0] if options else None
+
+
+def assign(model: CogovModel, d: int, kind: Handler, front: bool = False) -> None:
+    """Queue case d at the handler of `kind`; offices may pass it on first."""
+    ds = model.disputes
+    handler = available(model, d, kind)
+    delay = 0.0
+    if kind in (Handler.OFFICE, Handler.JOINT):
+        ds.reached_office[d] = True
+        if kind == Handler.OFFICE:
+            delay = _transfers(model, d, handler)
+    ds.state[d] = State.QUEUED
+    ds.handler[d] = kind
+    ds.handler_id[d] = handler.unique_id
+    ds.tried[d] |= 1 << kind
+    ds.priority[d] = front
+    ds.ready[d] = model.day + int(round(delay))
+    handler.enqueue(d, front=front)
+    model.log(d, model.day, "routed", kind, handler.unique_id, getattr(handler, "name", ""))
+
+
+def _transfers(model: CogovModel, d: int, office) -> float:
+    """Wrong offices a case passes through before reaching the competent one; returns the delay."""
+    p = model.p
+    silo = p.offices.silo_penalty
+    if p.routing.one_stop:
+        silo *= 1 - p.routing.one_stop_effect
+    if p.smart.data_platform:
+        silo *= 1 - p.smart.silo_reduction
+    if silo <= 0:
+        return 0.0
+    k = min(int(model.rng.geometric(1 - silo)) - 1 if silo < 1 else MAX_TRANSFERS, MAX_TRANSFERS)
+    if k <= 0:
+        return 0.0
+    ds = model.disputes
+    ds.transfers[d] += k
+    ds.intensity[d] = min(1.0, ds.intensity[d] + k * p.disputes.transfer_jump)
+    if model.log.enabled:
+        wrong = [o for o in model.offices if o is not office]
+        for _ in range(k):
+            o = wrong[int(model.rng.integers(len(wrong)))]
+            model.log(d, model.day, "transferred", Handler.OFFICE, o.unique_id, o.name)
+    return k * p.offices.transfer_delay_days
+
+
+def end_of_ladder(model: CogovModel, d: int) -> None:
+    """No rung is left: the parties go to court, or live with a failed case."""
+    ds, p = model.disputes, model.p
+    parties = ds.parties_of(d)
+    legal = float(np.mean(model.legal_awareness[parties]))
+    if model.rng.random() < p.petition.litigation_rate * legal:
+        ds.state[d] = State.LITIGATION
+        ds.closed[d] = model.day
+        model.log(d, model.day, "litigation")
+    else:
+        ds.state[d] = State.FAILED
+        model.log(d, model.day, "failed")
+    experience(model, d, outcome=0.0, kind=Handler(ds.handler[d]) if ds.handler[d] >= 0 else Handler.OFFICE)

@@ -1,0 +1,153 @@
+"""Scenario files: TOML that extends a base, validated against the parameter schema.
+
+A scenario file holds an optional ``extends = "base"`` (a preset name or a path relative to the
+file), an optional ``[meta]`` table (``zh``, ``en``: one-line descriptions) and parameter
+sections. Overrides (``section.field=value``, as given to ``cogov run --set``) are applied last.
+Every mistake raises `ScenarioError` with one message naming the file, the field, the value and
+what is allowed.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from pydantic import ValidationError
+
+from .levers import lever_index
+from .params import Params
+
+SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+BASE = "base"
+
+
+class ScenarioError(ValueError):
+    """A scenario or override that cannot run; the message is meant for the user as it is."""
+
+
+@dataclass
+class Scenario:
+    name: str
+    params: Params
+    zh: str = ""
+    en: str = ""
+    path: Path | None = None
+    overrides: dict[str, Any] = field(default_factory=dict)
+
+    def resolved(self) -> dict[str, Any]:
+        """All parameter values, as plain data."""
+        return self.params.model_dump(mode="json")
+
+
+def presets() -> list[str]:
+    """Names of the shipped presets (every scenario file except the shared base)."""
+    return sorted(p.stem for p in SCENARIO_DIR.glob("*.toml") if p.stem != BASE)
+
+
+def _resolve_path(ref: str, relative_to: Path | None = None) -> Path:
+    p = Path(ref)
+    if p.suffix == ".toml" or p.parent != Path("."):
+        candidates = [p] if p.is_absolute() or relative_to is None else [relative_to / p, p]
+    else:
+        candidates = [SCENARIO_DIR / f"{ref}.toml"]
+    for c in candidates:
+        if c.is_file():
+            return c
+    known = ", ".join(presets())
+    raise ScenarioError(f"scenario {ref!r} not found: give a preset name ({known}) or a path to a .toml file")
+
+
+def _read(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The merged parameter data and meta of a file and everything it extends."""
+    if path in seen:
+        raise ScenarioError(f"{path}: `extends` forms a cycle through {', '.join(map(str, seen))}")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as e:
+        raise ScenarioError(f"{path}: not valid TOML: {e}") from None
+    meta = data.pop("meta", {})
+    parent_ref = data.pop("extends", None)
+    if parent_ref is None:
+        return data, meta
+    if not isinstance(parent_ref, str):
+        raise ScenarioError(f"{path}: `extends` = {parent_ref!r}: must be a preset name or a path")
+    parent, parent_meta = _read(_resolve_path(parent_ref, path.parent), seen + (path,))
+    return deep_merge(parent, data), {**parent_meta, **meta}
+
+
+def deep_merge(base: Mapping[str, Any], top: Mapping[str, Any]) -> dict[str, Any]:
+    out = copy.deepcopy(dict(base))
+    for k, v in top.items():
+        if isinstance(v, Mapping) and isinstance(out.get(k), Mapping):
+            out[k] = deep_merge(out[k], v)
+        else:
+            out[k] = copy.deepcopy(v)
+    return out
+
+
+def parse_override(text: str) -> tuple[str, Any]:
+    """``section.field=value`` → (dotted name, value); the value is read as TOML, else as a string."""
+    if "=" not in text:
+        raise ScenarioError(f"--set {text!r}: expected section.field=value")
+    name, raw = (s.strip() for s in text.split("=", 1))
+    if not name:
+        raise ScenarioError(f"--set {text!r}: expected section.field=value")
+    try:
+        value = tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = raw
+    return name, value
+
+
+def apply_overrides(data: dict[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:
+    out = copy.deepcopy(data)
+    for name, value in overrides.items():
+        node = out
+        *parents, leaf = name.split(".")
+        for part in parents:
+            nxt = node.setdefault(part, {})
+            if not isinstance(nxt, dict):
+                raise ScenarioError(f"--set {name}: `{part}` is a value, not a section")
+            node = nxt
+        node[leaf] = value
+    return out
+
+
+def _explain(err: dict[str, Any]) -> str:
+    loc = ".".join(str(x) for x in err["loc"])
+    index = lever_index()
+    if err["type"] == "extra_forbidden":
+        close = difflib.get_close_matches(loc, list(index), n=1)
+        hint = f"; did you mean `{close[0]}`?" if close else "; `cogov levers` lists them all"
+        return f"`{loc}` is not a lever{hint}"
+    lever = index.get(loc)
+    allowed = f"; allowed: {lever.allowed}" + (f" ({lever.unit})" if lever.unit else "") if lever else ""
+    value = err.get("input")
+    where = f"`{loc}` = {value!r}" if loc else "scenario"
+    return f"{where}: {err['msg']}{allowed}"
+
+
+def validate(data: dict[str, Any], origin: str) -> Params:
+    try:
+        return Params.model_validate(data)
+    except ValidationError as e:
+        lines = [_explain(err) for err in e.errors()]
+        raise ScenarioError(f"{origin}: " + "\n  ".join(lines)) from None
+
+
+def load_scenario(ref: str | Path, overrides: Mapping[str, Any] | list[str] | None = None) -> Scenario:
+    """Load a preset name or scenario path, apply overrides and validate."""
+    path = _resolve_path(str(ref))
+    data, meta = _read(path)
+    if isinstance(overrides, list):
+        overrides = dict(parse_override(o) for o in overrides)
+    overrides = dict(overrides or {})
+    params = validate(data, str(path))
+    if overrides:
+        params = validate(apply_overrides(data, overrides), "--set " + ", ".join(overrides))
+    name = path.stem if path.parent.resolve() == SCENARIO_DIR.resolve() else str(path)
+    return Scenario(name=name, params=params, zh=meta.get("zh", ""), en=meta.get("en", ""), path=path, overrides=overrides)
