@@ -128,6 +128,7 @@ class GridWorker(QueueHandler):
         self.grid, self.fte = grid, fte
         self.skill, self.voice, self.respect = p.skill, p.voice, p.respect
         self.mediation_slots = 0
+        self.owed_hours = 0.0  # promised to joint handling, taken from the next day
         self.visit_hours = 0.0
         self.hours_used = 0.0
         self.hours_available = 0.0
@@ -140,10 +141,13 @@ class GridWorker(QueueHandler):
         """Split today's hours: on-the-spot mediation of queued cases first, visits with the rest."""
         p = self.model.p.grid
         hours = self.hours()
+        self.hours_available += hours
+        spent, self.owed_hours = min(hours, self.owed_hours), max(0.0, self.owed_hours - hours)
+        self.hours_used += spent
+        hours -= spent
         ready = int(np.sum(self.model.disputes.ready[self.queue] <= self.model.day)) if self.queue else 0
         self.mediation_slots = min(ready, int(hours // p.hours_per_mediation))
         self.visit_hours = hours - self.mediation_slots * p.hours_per_mediation
-        self.hours_available += hours
         self.hours_used += self.mediation_slots * p.hours_per_mediation
 
     def capacity(self) -> float:

@@ -47,7 +47,7 @@ def _enlist_partners(model: CogovModel, d: int) -> None:
     if org is not None:
         org.credit -= 1.0
     gw = model.grid_workers[model.disputes.grid[d]]
-    gw.hours_used += model.p.grid.hours_per_mediation
+    gw.owed_hours += model.p.grid.hours_per_mediation
 
 
 def _finish(model: CogovModel, d: int) -> None:

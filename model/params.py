@@ -247,9 +247,9 @@ class Routing(Section):
 
 class Offices(Section):
     capacity_per_day: float = lever(
-        3.0, unit="cases per day per 10k", ge=0.0, le=100.0, zh="部门日处理能力",
+        4.0, unit="cases per day per 10k", ge=0.0, le=100.0, zh="部门日处理能力",
         en="cases all offices together can take per day, shared out by their categories' load",
-        source="assumption: 1–6 (0.1 disputes per resident-year is 2.7 a day per 10k)",
+        source="assumption: 2–8 (0.1 disputes per resident-year is 2.7 a day per 10k)",
     )
     mean_days: float = lever(
         7.0, unit="days", ge=0.0, le=90.0, zh="部门办理天数", en="mean processing time of an office",
@@ -505,11 +505,11 @@ class Petition(Section):
         source="seed 002 L437: 而不是强压硬按,求得暂时平安",
     )
     threshold: float = share(
-        0.6, zh="上访烈度门槛", en="intensity above which parties may petition", source="assumption: 0.4–0.8",
+        0.65, zh="上访烈度门槛", en="intensity above which parties may petition", source="assumption: 0.4–0.8",
     )
     rate: float = lever(
-        0.03, unit="per day", ge=0.0, le=1.0, zh="上访率", en="daily petition chance at full intensity and no trust",
-        source="assumption: 0.01–0.1; seed 001 Coser's safety valve",
+        0.01, unit="per day", ge=0.0, le=1.0, zh="上访率", en="daily petition chance at full intensity and no trust",
+        source="assumption: 0.003–0.03; seed 001 L211 科塞 安全阀",
     )
     voice_relief: float = share(
         0.4, zh="渠道缓解", en="share of petition pressure relieved by open voice channels (hotline, forum)",
@@ -523,8 +523,8 @@ class Petition(Section):
     )
     group_intensity: float = share(0.75, zh="群体事件烈度", en="intensity for a group incident", source="assumption: 0.6–0.9")
     group_rate: float = lever(
-        0.02, unit="per day", ge=0.0, le=1.0, zh="群体事件率", en="daily group-incident chance above both thresholds",
-        source="assumption: 0.005–0.05",
+        0.002, unit="per day", ge=0.0, le=1.0, zh="群体事件率", en="daily group-incident chance above both thresholds",
+        source="assumption: 0.001–0.02",
     )
     capacity_per_day: float = lever(
         1.0, unit="petitions per day per 10k", ge=0.01, le=100.0, zh="信访办能力",
@@ -612,7 +612,8 @@ class Disputes(Section):
         source="assumption: 0.01–0.1; seed 001 主体多元化",
     )
     intensity_penalty: float = share(
-        0.6, zh="烈度难度", en="success lost at full intensity", source="assumption: 0.3–0.8",
+        0.8, zh="烈度难度", en="success lost at full intensity by a handler of no ability",
+        source="assumption: 0.5–1",
     )
     rigid_soft_factor: float = share(
         0.15, zh="柔性处理刚性案件", en="success multiplier when a handler without rigid power takes a rigid case",
@@ -715,12 +716,12 @@ Categories = create_model(
 # deliberation fits property, environment and public service. Seed 002: 乡俗、情感、德治 for neighbour and
 # family disputes, law as the bottom line.
 _FIT_DEFAULTS = {
-    "grid": (0.85, 0.7, 0.5, 0.3, 0.2, 0.4, 0.6, 0.6),
-    "mediation": (0.9, 0.85, 0.6, 0.5, 0.3, 0.3, 0.5, 0.5),
-    "forum": (0.5, 0.3, 0.85, 0.4, 0.5, 0.2, 0.85, 0.85),
-    "office": (0.5, 0.3, 0.7, 0.85, 0.8, 0.9, 0.85, 0.8),
+    "grid": (0.9, 0.75, 0.6, 0.4, 0.3, 0.5, 0.7, 0.7),
+    "mediation": (0.95, 0.9, 0.7, 0.6, 0.4, 0.4, 0.6, 0.6),
+    "forum": (0.6, 0.4, 0.9, 0.5, 0.6, 0.3, 0.9, 0.9),
+    "office": (0.6, 0.4, 0.8, 0.9, 0.85, 0.95, 0.9, 0.85),
 }
-_FIT_SOURCE = "assumption: ±0.2; seed 002 乡俗、情感、德治 for neighbour and family disputes, law the bottom line"
+_FIT_SOURCE = "assumption: chance of settling an easy case, ±0.15; seed 002 乡俗、情感、德治 for neighbour and family disputes, law the bottom line"
 _FIT_MODELS = {
     h: create_model(
         f"Fit_{h}",

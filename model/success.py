@@ -23,7 +23,10 @@ def fit(model: CogovModel, kind: Handler, category: int) -> float:
 
 
 def success_prob(model: CogovModel, d: int, kind: Handler, handler: QueueHandler) -> float:
-    """fit × skill × (1 − penalty × intensity) × trust factor, with rigid cases hard for soft handlers.
+    """fit × (1 − penalty × intensity × (1 − ability)), ability = skill × (½ + ½ legitimacy).
+
+    The fit is the chance of settling an easy case; intensity makes a case harder, less so for a
+    skilled handler the parties trust. Handlers without rigid power rarely close rigid cases.
 
     Joint handling takes the best fit and skill of office and social organisation plus a synergy,
     and the office's rigid power."""
@@ -39,7 +42,8 @@ def success_prob(model: CogovModel, d: int, kind: Handler, handler: QueueHandler
     else:
         f, skill, legit = fit(model, kind, c), handler.skill, handler.legitimacy(trust)
         rigid_ok = kind == Handler.OFFICE
-    prob = f * skill * (1 - p.disputes.intensity_penalty * ds.intensity[d]) * (0.6 + 0.4 * legit)
+    ability = min(skill, 1.0) * (0.5 + 0.5 * legit)
+    prob = f * (1 - p.disputes.intensity_penalty * ds.intensity[d] * (1 - ability))
     if ds.rigid[d] and not rigid_ok:
         prob *= p.disputes.rigid_soft_factor
     return float(min(max(prob, 0.0), 0.99))

@@ -1,0 +1,1 @@
+"""Running the model: the command line, the results store, and (later) batch experiments."""

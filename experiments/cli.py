@@ -1,0 +1,138 @@
+"""The `cogov` command line: a thin layer over `model` and `experiments`."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from model import ScenarioError, load_scenario, presets, simulate
+from model.levers import lever_table
+from model.run import DEFAULT_STEPS
+
+from .store import DEFAULT_DB, clean, open_db, record_run
+
+PROGRESS_MIN_WORK = 20_000_000  # resident-days from which a run shows a progress bar
+
+err = Console(stderr=True)
+
+
+def fail(message: str) -> None:
+    err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True, soft_wrap=True)
+    sys.exit(2)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """cogov — an agent-based model of community governance (基层社会治理)."""
+
+
+@main.command()
+@click.argument("scenario")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed; fixes the run exactly.")
+@click.option("--steps", type=click.IntRange(1, 100_000), default=DEFAULT_STEPS, show_default=True, help="Days to simulate.")
+@click.option("--set", "overrides", multiple=True, metavar="SECTION.FIELD=VALUE", help="Override a lever (repeatable).")
+@click.option("--json", "as_json", is_flag=True, help="Print the final metrics as one JSON object.")
+@click.option("--events", is_flag=True, help="Keep the per-dispute event log (stored in the database).")
+@click.option("--db", type=click.Path(dir_okay=False), default=str(DEFAULT_DB), show_default=True, help="Results database.")
+@click.option("--no-store", is_flag=True, help="Do not record the run in the database.")
+def run(scenario, seed, steps, overrides, as_json, events, db, no_store):
+    """Run one simulation of SCENARIO (a preset name or a path to a .toml file)."""
+    try:
+        sc = load_scenario(scenario, list(overrides))
+        on_step, bar = None, None
+        if not as_json and sc.params.population.residents * steps >= PROGRESS_MIN_WORK and err.is_terminal:
+            from tqdm import tqdm
+
+            bar = tqdm(total=steps, desc=sc.name, unit="day", file=sys.stderr)
+            on_step = lambda _day: bar.update(1)  # noqa: E731
+        result = simulate(sc.params, seed=seed, steps=steps, events=events, on_step=on_step)
+        if bar is not None:
+            bar.close()
+    except ScenarioError as e:
+        fail(str(e))
+        return
+    run_id = None if no_store else record_run(open_db(db), sc, result)
+    if as_json:
+        out = {"scenario": sc.name, "seed": seed, "steps": steps, **{k: clean(v) for k, v in result.metrics.items()}}
+        click.echo(json.dumps(out, ensure_ascii=False, allow_nan=False))
+        return
+    _print_summary(sc, result, run_id, db)
+
+
+def _fmt(v) -> str:
+    if v is None:
+        return "—"
+    if isinstance(v, float):
+        return f"{v:,.3f}" if abs(v) < 1000 else f"{v:,.0f}"
+    return f"{v:,}"
+
+
+def _print_summary(sc, result, run_id, db) -> None:
+    out = Console()
+    m = result.metrics
+    out.print(f"[bold]{sc.name}[/] — {sc.zh or ''} / {sc.en or ''}", highlight=False)
+    out.print(f"seed {result.seed}, {result.steps} days, {sc.params.population.residents:,} residents, "
+              f"{result.seconds:.2f} s", highlight=False)
+    sections = {
+        "disputes": ["disputes_total", "resolution_rate", "reported_resolution_rate", "grassroots_resolution_share",
+                     "median_days_to_resolve", "discovery_lag_days", "transfers_per_case", "superficial_closures",
+                     "litigation_share"],
+        "escalation": ["petitions_per_10k", "leapfrog_petitions_per_10k", "group_incidents"],
+        "residents": ["satisfaction_mean", "migrant_local_gap", "trust_mean", "participation_rate", "volunteers",
+                      "public_spirit_mean"],
+        "capacity and cost": ["worker_utilization", "office_backlog", "cost_total", "cost_per_resolved"],
+    }
+    table = Table(show_header=True, header_style="bold")
+    table.add_column("group")
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    for group, keys in sections.items():
+        for i, k in enumerate(keys):
+            table.add_row(group if i == 0 else "", k, _fmt(m.get(k)))
+    out.print(table)
+    if run_id is not None:
+        out.print(f"recorded as run {run_id} in {db}", highlight=False)
+
+
+@main.command()
+def scenarios():
+    """List the preset scenarios."""
+    table = Table(show_header=True, header_style="bold")
+    for col in ("preset", "中文", "English"):
+        table.add_column(col)
+    for name in presets():
+        sc = load_scenario(name)
+        table.add_row(name, sc.zh, sc.en)
+    Console().print(table)
+
+
+@main.command()
+@click.option("--markdown", is_flag=True, help="Print a Markdown table (for the docs).")
+def levers(markdown):
+    """List every lever with unit, range, default and source."""
+    rows = lever_table()
+    if markdown:
+        click.echo(levers_markdown(rows))
+        return
+    table = Table(show_header=True, header_style="bold", show_lines=False)
+    for col in ("lever", "unit", "allowed", "default", "source"):
+        table.add_column(col, overflow="fold")
+    for lv in rows:
+        table.add_row(lv.name, lv.unit, lv.allowed, str(lv.default), lv.source)
+    Console(width=max(Console().width, 160)).print(table)
+
+
+def levers_markdown(rows) -> str:
+    lines = ["| lever | 中文 | meaning | unit | allowed | default | source |", "|---|---|---|---|---|---|---|"]
+    for lv in rows:
+        cells = (lv.name, lv.zh, lv.en, lv.unit, lv.allowed, json.dumps(lv.default, ensure_ascii=False), lv.source)
+        lines.append("| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
