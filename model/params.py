@@ -556,8 +556,10 @@ class Petition(Section):
 
 
 class Campaign(Section):
-    start_day: int = lever(0, unit="day", ge=0, le=100_000, zh="运动开始", en="first day of a campaign surge", source="assumption")
-    end_day: int = lever(0, unit="day", ge=0, le=100_000, zh="运动结束", en="day the surge ends (0 = no campaign)", source="assumption")
+    start_day: int = lever(0, unit="day", ge=0, le=100_000, zh="运动开始", en="first day of a campaign surge",
+                          source="scenario choice: 0 – horizon")
+    end_day: int = lever(0, unit="day", ge=0, le=100_000, zh="运动结束", en="day the surge ends (0 = no campaign)",
+                        source="scenario choice: 0 – horizon; seed 004 L131 百日会战 lasts 100 days")
     multiplier: float = lever(
         1.0, unit="factor", ge=1.0, le=10.0, zh="运动倍数",
         en="capacity and visit multiplier during the surge (运动式, 百日会战)", source="seeds 003, 004",
@@ -678,7 +680,7 @@ def _category_model(name: str, d: dict) -> type[Section]:
         f"Category_{name}",
         __base__=Section,
         share=(float, share(d["share"], zh=f"{zh}占比", en=f"share of {name} in incidence", source=d["src"])),
-        intensity_mean=(float, share(d["int"], zh=f"{zh}初始烈度", en=f"mean initial intensity of {name}", source=ASSUMPTION + ": ±0.15")),
+        intensity_mean=(float, share(d["int"], zh=f"{zh}初始烈度", en=f"mean initial intensity of {name}", source=ASSUMPTION + ": ±0.15 around the default")),
         growth_per_day=(float, lever(d["grow"], unit="per day", ge=0.0, le=0.2, zh=f"{zh}烈度增长",
                                      en=f"daily intensity growth of unattended {name} disputes", source=ASSUMPTION + ": ×0.5–×2")),
         group_prone=(bool, lever(d["group"], unit="switch", zh=f"{zh}易群体化", en=f"{name} disputes recruit neighbours",

@@ -1,0 +1,60 @@
+"""The command line and the run store."""
+
+import json
+
+import sqlite_utils
+from click.testing import CliRunner
+
+from experiments.cli import main
+from model.levers import lever_table
+
+
+def test_run_json_is_one_object(tmp_path):
+    db = tmp_path / "r.db"
+    res = CliRunner().invoke(main, ["run", "co_governance", "--seed", "3", "--steps", "60", "--json", "--db", str(db)])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    assert out["scenario"] == "co_governance" and out["seed"] == 3 and out["steps"] == 60
+    assert "resolution_rate" in out and "cost_per_resolved" in out
+
+
+def test_run_is_recorded_with_params_series_and_events(tmp_path):
+    db = tmp_path / "r.db"
+    res = CliRunner().invoke(main, ["run", "legal_grid", "--steps", "90", "--events", "--db", str(db),
+                                    "--set", "grid.workers_per_grid=2"])
+    assert res.exit_code == 0, res.output
+    assert "resolution_rate" in res.output
+    s = sqlite_utils.Database(db)
+    run = list(s["runs"].rows)[0]
+    assert run["scenario"] == "legal_grid" and run["status"] == "done" and run["code_version"]
+    assert json.loads(run["params"])["grid"]["workers_per_grid"] == 2
+    assert json.loads(run["overrides"]) == {"grid.workers_per_grid": 2}
+    assert s["metrics"].count == 1 and s["timeseries"].count == 90
+    events = list(s["events"].rows)
+    assert events and {e["event"] for e in events} >= {"arose", "discovered", "routed"}
+
+
+def test_scenarios_and_levers_list(tmp_path):
+    res = CliRunner().invoke(main, ["scenarios"])
+    assert res.exit_code == 0 and "co_governance" in res.output and "多元共治" in res.output
+    res = CliRunner().invoke(main, ["levers", "--markdown"])
+    assert res.exit_code == 0
+    for lv in lever_table():
+        assert f"| {lv.name} |" in res.output
+
+
+def test_every_lever_documented():
+    design = ["population.residents", "population.migrant_share", "population.elderly_share",
+              "population.initial_trust", "population.initial_public_spirit", "grid.residents_per_grid",
+              "grid.workers_per_grid", "grid.onsite_mediation", "grid.admin_burden", "grid.patrol_strategy",
+              "routing.ladder", "offices.capacity_per_day", "offices.silo_penalty", "offices.assessment_pressure",
+              "social_orgs.staff", "social_orgs.independence", "purchase.budget_per_year", "purchase.cost_per_staff",
+              "purchase.tendering", "volunteers.cultivation", "self_governance.deliberation", "channels.hotline",
+              "smart.data_platform", "prevention.risk_assessment", "prevention.virtue", "petition.response",
+              "campaign.start_day", "campaign.end_day", "campaign.multiplier", "shocks"]
+    names = {lv.name for lv in lever_table()}
+    assert set(design) <= names
+    for lv in lever_table():
+        assert lv.unit and lv.source and lv.en, lv.name
+        if lv.source.startswith("assumption") and lv.kind in ("float", "int"):
+            assert any(ch.isdigit() for ch in lv.source), f"{lv.name}: an assumption needs a range"

@@ -1,0 +1,75 @@
+"""Conservation and consistency: every dispute is in exactly one state, queues hold exactly the
+queued cases, capacities and resident attributes stay in range."""
+
+import numpy as np
+import pytest
+
+from model import CogovModel, load_scenario
+from model.disputes import State
+
+
+def _check(model: CogovModel):
+    ds = model.disputes
+    state = ds.view("state")
+    assert set(np.unique(state)) <= {int(s) for s in State}
+    assert ds.state_counts().sum() == ds.n
+    queued = set(np.flatnonzero(np.isin(state, (State.QUEUED, State.PETITION))).tolist())
+    in_queues = [d for h in model.handlers() for d in h.queue]
+    assert len(in_queues) == len(set(in_queues)), "a case sits in two queues"
+    assert set(in_queues) == queued
+    for h in model.handlers():
+        for d in h.queue:
+            assert ds.handler_id[d] == h.unique_id
+    for h in model.handlers():
+        assert h.capacity() >= 0
+    closed = ds.view("closed")
+    terminal = np.isin(state, (State.RESOLVED, State.LITIGATION, State.LAPSED))
+    assert (closed[terminal] >= ds.view("arose")[terminal]).all()
+    disc = ds.view("discovered")
+    assert (disc[disc >= 0] >= ds.view("arose")[disc >= 0]).all()
+    assert (ds.view("n_parties") >= 1).all()
+    pd, _ = ds.parties()
+    assert (np.bincount(pd, minlength=ds.n) == ds.view("n_parties")).all()
+    for arr in (model.trust, model.public_spirit, model.grievance, model.satisfaction):
+        assert arr.min() >= 0 and arr.max() <= 1
+    assert model.costs.total >= 0
+
+
+@pytest.mark.parametrize("name", ["administrative_only", "co_governance", "legal_grid", "hotline", "campaign"])
+def test_invariants_hold_every_day(name):
+    m = CogovModel(load_scenario(name, ["population.residents=2000"]).params, seed=3)
+    for _ in range(200):
+        m.step()
+        _check(m)
+
+
+def test_timeseries_state_counts_add_up(run_preset):
+    ts = run_preset("co_governance").timeseries
+    states = [c for c in ts.columns if c.startswith("state_")]
+    assert len(states) == len(State)
+    assert (ts[states].sum(axis=1) == ts["disputes_total"]).all()
+    assert ts["disputes_total"].is_monotonic_increasing
+
+
+def test_resident_agents_are_addressable():
+    m = CogovModel(load_scenario("co_governance", ["population.residents=1000"]).params, seed=1)
+    r = m.resident(10)
+    assert r.unique_id in {a.unique_id for a in m.agents}
+    assert r.group in ("local", "migrant", "elderly") and 0 <= r.trust <= 1
+    assert r.grid == int(m.world.grid[10])
+    assert m.resident(10) is r
+    with pytest.raises(IndexError):
+        m.resident(1000)
+
+
+def test_network_is_symmetric_and_local():
+    m = CogovModel(load_scenario("base", ["population.residents=3000"]).params, seed=2)
+    w = m.world
+    g = w.graph()
+    assert g.number_of_nodes() == w.n
+    assert 2 * g.number_of_edges() == len(w.adj_idx)
+    src = np.repeat(np.arange(w.n), w.degree())
+    same_grid = (w.grid[src] == w.grid[w.adj_idx]).mean()
+    assert same_grid > 0.8, "ties are mostly within the grid"
+    sub = w.graph(np.arange(w.grid_first[0], w.grid_first[0] + w.grid_size[0]))
+    assert sub.number_of_nodes() == w.grid_size[0]
