@@ -24,7 +24,7 @@ class State(IntEnum):
     CLOSED_SUPERFICIALLY = 6  # closed on paper; reopens later
     PETITION = 7  # at the petition office (上访)
     LITIGATION = 8  # left the community system for the courts
-    LAPSED = 9  # a mild dispute that faded before anyone handled it
+    LAPSED = 9  # faded, or its parties gave up, without a resolution
 
 
 OPEN_STATES = (State.LATENT, State.KNOWN, State.QUEUED, State.IN_HANDLING, State.FAILED,

@@ -1,5 +1,6 @@
 """Phase 8 and the residents' feedback loops (DESIGN §3.7): experiences move satisfaction and trust
-(and, by word of mouth, neighbours' trust); participation and cultivation raise public spirit,
+(and, by word of mouth, neighbours' too); satisfaction relaxes toward a baseline lowered by
+grievance; participation and cultivation raise public spirit,
 top-down handling lowers it; residents with public spirit join the volunteer pool."""
 
 from __future__ import annotations
@@ -27,11 +28,13 @@ def experience(model: CogovModel, d: int, outcome: float, kind: Handler,
     weights = p.outcome_weight + p.timeliness_weight + p.voice_weight + p.respect_weight
     e = (p.outcome_weight * outcome + p.timeliness_weight * timely + p.voice_weight * v + p.respect_weight * r) / weights
     parties = ds.parties_of(d)
+    model.experiences.append(e)
     model.satisfaction[parties] += p.satisfaction_rate * (e - model.satisfaction[parties])
     model.trust[parties] += p.trust_rate * (e - model.trust[parties])
     if p.word_of_mouth > 0:
         _, nb = model.world.neighbours_of(parties)
         model.trust[nb] += p.word_of_mouth * (e - model.trust[nb])
+        model.satisfaction[nb] += p.word_of_mouth * (e - model.satisfaction[nb])
     if kind in (Handler.OFFICE, Handler.PETITION):
         model.public_spirit[parties] *= 1 - p.dependency_effect  # 管理依赖症
     elif kind == Handler.FORUM:
@@ -52,7 +55,8 @@ def update_residents(model: CogovModel) -> None:
     p, rng = model.p, model.rng
     fb, vol = p.feedback, p.volunteers
     s = model.satisfaction
-    s += fb.satisfaction_relax * (p.population.baseline_satisfaction - s)
+    s += fb.satisfaction_relax * (p.population.baseline_satisfaction - fb.grievance_weight * model.grievance - s)
+    np.clip(s, 0, 1, out=s)
     ps = model.public_spirit
     ps += vol.cultivation * fb.cultivation_spirit_rate * (1 - ps) - fb.spirit_decay * ps
     v = model.volunteer
@@ -62,7 +66,7 @@ def update_residents(model: CogovModel) -> None:
     # volunteers: eligible residents join at a rate set by cultivation; some stop each day
     join_rate = vol.base_recruit_rate + vol.cultivation * vol.recruit_rate
     u = rng.random(model.world.n)
-    joining = ~v & (ps >= vol.spirit_threshold) & (u < join_rate)
+    joining = ~v & (ps >= vol.spirit_threshold) & (u < join_rate * model.participation_factor)
     leaving = v & (u < vol.dropout_rate)
     v[joining] = True
     v[leaving] = False

@@ -78,7 +78,7 @@ def _meeting(model: CogovModel, forum: DeliberationForum) -> None:
     p, w = model.p.self_governance, model.world
     grids = np.flatnonzero(w.community == forum.community)
     lo, hi = w.grid_first[grids[0]], w.grid_first[grids[-1]] + w.grid_size[grids[-1]]
-    ps = model.public_spirit[lo:hi]
+    ps = model.public_spirit[lo:hi] * model.participation_factor[lo:hi]
     attend = model.rng.random(hi - lo) < np.minimum(1.0, 2 * p.attendance * ps)
     idx = np.flatnonzero(attend) + lo
     model.participated[idx] = True

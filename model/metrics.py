@@ -8,6 +8,9 @@ Rules worth knowing:
   a court or the petition office (矛盾不上交).
 - ``transfers_per_case``: transfers between offices per case that reached an office.
 - Petition counts are over the whole run, per 10,000 residents.
+- ``satisfaction_mean`` is over all residents; ``case_satisfaction`` is the mean experience of the
+  outcomes parties lived through (closure, paper closure, failure, suppression), as a 满意率
+  survey of complainants would measure it.
 """
 
 from __future__ import annotations
@@ -100,6 +103,7 @@ def final_metrics(m: CogovModel) -> dict[str, Any]:
         "transfers_per_case": float(ds.view("transfers").sum() / reached_office.sum()) if reached_office.any() else None,
         "superficial_closures": int(ds.view("superficial").sum()),
         "satisfaction_mean": float(m.satisfaction.mean()),
+        "case_satisfaction": float(np.mean(m.experiences)) if m.experiences else None,
         **{f"satisfaction_{g}": v for g, v in sat.items()},
         "migrant_local_gap": (sat["local"] - sat["migrant"]) if None not in (sat["local"], sat["migrant"]) else None,
         "trust_mean": float(m.trust.mean()),

@@ -130,6 +130,10 @@ class Population(Section):
         0.2, unit="ties per resident", ge=0.0, le=10.0, zh="跨网格关系",
         en="random ties to other grids", source="assumption: 0–1",
     )
+    migrant_participation: float = share(
+        0.5, zh="流动人口参与系数", en="migrants' forum attendance and volunteering relative to locals",
+        source="assumption: 0.2–1; seed 001 L317 把外来人口服务管理纳入基层自治范畴 (a reform, so not yet the rule)",
+    )
     migrant_tie_factor: float = share(
         0.6, zh="流动人口关系系数", en="migrants' building and grid ties relative to locals",
         source="assumption: 0.3–1 (weaker ties, seed 002 积怨 when ties weaken)",
@@ -598,6 +602,11 @@ class Disputes(Section):
     lapse_max_intensity: float = share(
         0.2, zh="平息烈度上限", en="intensity below which a latent dispute can fade", source="assumption: 0.1–0.3",
     )
+    give_up_rate: float = lever(
+        0.01, unit="per day", ge=0.0, le=0.5, zh="放弃率",
+        en="daily chance the parties of a failed case give up on it (说了也白说)",
+        source="assumption: 0.003–0.03; seed 002 L117 说了也白说",
+    )
     transfer_jump: float = share(
         0.05, zh="转办烈度增量", en="intensity added by each transfer between offices", source="assumption: 0–0.1",
     )
@@ -645,8 +654,13 @@ class Feedback(Section):
         0.3, zh="满意度更新", en="weight of one experience in satisfaction", source="assumption: 0.1–0.5",
     )
     satisfaction_relax: float = lever(
-        0.002, unit="per day", ge=0.0, le=0.1, zh="满意度回归", en="daily relaxation of satisfaction to baseline",
-        source="assumption: 0.001–0.01",
+        0.005, unit="per day", ge=0.0, le=0.1, zh="满意度回归",
+        en="daily relaxation of satisfaction toward baseline − grievance weight × grievance",
+        source="assumption: 0.001–0.02",
+    )
+    grievance_weight: float = share(
+        0.5, zh="不满拖累满意度", en="how far grievance pulls the satisfaction a resident relaxes toward",
+        source="assumption: 0.2–0.8",
     )
     outcome_weight: float = share(0.5, zh="结果权重", en="weight of the outcome in an experience", source="assumption: 0.3–0.7")
     timeliness_weight: float = share(0.2, zh="及时性权重", en="weight of timeliness", source="assumption: 0.1–0.3")

@@ -26,9 +26,11 @@ def grow_and_spread(model: CogovModel) -> None:
         rate = model.categories.growth[ds.category[waiting]] * (1 + p.low_trust_growth * (1 - trust))
         ds.intensity[waiting] = np.minimum(1.0, ds.intensity[waiting] + rate)
 
-    # mild latent or abandoned disputes can fade
-    fading = np.flatnonzero(np.isin(state, (State.LATENT, State.FAILED)) & (ds.view("intensity") < p.lapse_max_intensity))
-    lapse = fading[rng.random(len(fading)) < p.lapse_rate]
+    # mild latent or failed disputes can fade; parties of any failed case may give up
+    mild = np.isin(state, (State.LATENT, State.FAILED)) & (ds.view("intensity") < p.lapse_max_intensity)
+    failed = state == State.FAILED
+    chance = 1 - (1 - np.where(mild, p.lapse_rate, 0.0)) * (1 - np.where(failed, p.give_up_rate, 0.0))
+    lapse = np.flatnonzero(rng.random(ds.n) < chance)
     if len(lapse):
         ds.state[lapse] = State.LAPSED
         ds.closed[lapse] = model.day

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from .disputes import Handler
 from .params import HANDLERS
 
@@ -32,7 +30,8 @@ def success_prob(model: CogovModel, d: int, kind: Handler, handler: QueueHandler
     and the office's rigid power."""
     ds, p = model.disputes, model.p
     c = int(ds.category[d])
-    trust = float(np.mean(model.trust[ds.parties_of(d)]))
+    parties = ds.party_lists[d]
+    trust = float(sum(model.trust[r] for r in parties) / len(parties))
     if kind == Handler.JOINT:
         org = model.mediator_for(d)
         f = max(fit(model, Handler.OFFICE, c), fit(model, Handler.MEDIATION, c) if org else 0.0)

@@ -58,3 +58,12 @@ def test_every_lever_documented():
         assert lv.unit and lv.source and lv.en, lv.name
         if lv.source.startswith("assumption") and lv.kind in ("float", "int"):
             assert any(ch.isdigit() for ch in lv.source), f"{lv.name}: an assumption needs a range"
+
+
+def test_lever_docs_are_generated_from_the_schema():
+    from pathlib import Path
+
+    from experiments.cli import levers_markdown
+
+    doc = (Path(__file__).parent.parent / "docs" / "levers.md").read_text(encoding="utf-8")
+    assert levers_markdown(lever_table()) in doc, "docs/levers.md is stale: run `make docs`"
