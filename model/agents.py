@@ -203,12 +203,21 @@ class SocialOrganization(QueueHandler):
         self.org_kind, self.community = org_kind, community
         self.staff, self.skill, self.independence = staff, skill, independence
         self.voice, self.respect, self.mean_days = p.voice, p.respect, p.mean_days
+        self.load = 0.0  # recent load of a volunteer committee, 0–1 (moving average)
 
     def capacity(self) -> float:
         if self.org_kind == "mediation_committee":
             v = self.model.p.volunteers
-            return self.model.volunteers_in_community[self.community] * v.mediator_share * v.cases_per_mediator_day
+            full = self.model.volunteers_in_community[self.community] * v.mediator_share * v.cases_per_mediator_day
+            return full * (1 - v.fatigue * self.load)  # 乡贤倦怠: volunteers tire under sustained load
         return self.staff * self.model.p.social_orgs.cases_per_staff_day
+
+    def take(self, by_intensity: bool) -> list[int]:
+        chosen = super().take(by_intensity)
+        if self.org_kind == "mediation_committee":
+            busy = 1.0 if self.queue else min(1.0, len(chosen) / max(self.capacity(), 1e-9))
+            self.load += (busy - self.load) / 30  # about a month's memory
+        return chosen
 
     def legitimacy(self, trust: float) -> float:
         # low independence: residents trust it only as much as they trust government (二政府)

@@ -379,6 +379,10 @@ class Volunteers(Section):
         0.1, unit="cases per day", ge=0.0, le=5.0, zh="志愿调解日办案",
         en="cases a volunteer mediator takes per day", source="assumption: 0.05–0.3",
     )
+    fatigue: float = share(
+        0.4, zh="乡贤倦怠", en="share of volunteer mediators' capacity lost under sustained full load",
+        source="seed 002 L415: 出于身体考虑也会有倦怠情况出现; value assumption 0–0.6",
+    )
     skill: float = share(0.65, zh="志愿者技能", en="volunteer mediators' skill", source="assumption: 0.4–0.8")
     watch_rate: float = lever(
         0.02, unit="per volunteer-day", ge=0.0, le=1.0, zh="邻里守望发现率",

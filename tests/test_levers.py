@@ -74,3 +74,19 @@ def test_fit_advantage_is_the_mechanism(run_preset):
     flat = _mean(run_preset, "co_governance", "resolution_rate", **same_fit)
     assert base > admin
     assert base - flat > 0
+
+
+def test_shock_raises_incidence_where_it_strikes(tmp_path):
+    from model import CogovModel, load_scenario, simulate
+    from model.params import CATEGORIES
+
+    path = tmp_path / "demolition.toml"
+    path.write_text('extends = "administrative_only"\n[[shocks]]\ncategory = "land"\ngrids = [0]\n'
+                    'start = 0\nduration = 120\nmultiplier = 20.0\n', encoding="utf-8")
+    calm = simulate(load_scenario("administrative_only").params, seed=4, steps=120)
+    assert simulate(load_scenario(path).params, seed=4, steps=120).metrics["disputes_land"] > calm.metrics["disputes_land"] + 20
+    m = CogovModel(load_scenario(path).params, seed=4)
+    for _ in range(120):
+        m.step()
+    land = m.disputes.view("category") == CATEGORIES.index("land")
+    assert (m.disputes.view("grid")[land] == 0).mean() > 0.8
