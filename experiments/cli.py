@@ -13,7 +13,8 @@ from model import ScenarioError, load_scenario, presets, simulate
 from model.levers import lever_table
 from model.run import DEFAULT_STEPS
 
-from .store import DEFAULT_DB, clean, open_db, record_run
+from .runs import RunSpec, run_row
+from .store import DEFAULT_DB, SINGLE, clean, code_version, ensure_indexes, open_db, record_run, run_id
 
 PROGRESS_MIN_WORK = 20_000_000  # resident-days from which a run shows a progress bar
 
@@ -55,12 +56,19 @@ def run(scenario, seed, steps, overrides, as_json, events, db, no_store):
     except ScenarioError as e:
         fail(str(e))
         return
-    run_id = None if no_store else record_run(open_db(db), sc, result)
+    rid = None
+    if not no_store:
+        spec = RunSpec(experiment=SINGLE, point=sc.name, scenario=sc.name, overrides=tuple(sorted(sc.overrides.items())),
+                       replicate=0, seed=seed, steps=steps, events=events)
+        store = open_db(db)
+        rid = record_run(store, run_row(spec, sc.resolved(), result.seconds, code_version(), run_id=run_id(SINGLE)),
+                         result.metrics, result.timeseries, result.events)
+        ensure_indexes(store)
     if as_json:
         out = {"scenario": sc.name, "seed": seed, "steps": steps, **{k: clean(v) for k, v in result.metrics.items()}}
         click.echo(json.dumps(out, ensure_ascii=False, allow_nan=False))
         return
-    _print_summary(sc, result, run_id, db)
+    _print_summary(sc, result, rid, db)
 
 
 def _fmt(v) -> str:
@@ -96,6 +104,129 @@ def _print_summary(sc, result, run_id, db) -> None:
     out.print(table)
     if run_id is not None:
         out.print(f"recorded as run {run_id} in {db}", highlight=False)
+
+
+HEADLINE = ["administrative_only", "co_governance", "purchase_services", "grid_management", "legal_grid",
+            "grand_mediation", "hotline"]
+
+
+def engine_options(f):
+    f = click.option("--scheduler", default=None, metavar="tcp://HOST:PORT", help="Dask scheduler (with --engine dask).")(f)
+    f = click.option("--engine", "engine_name", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+                     help="local worker processes, or Dask distributed.")(f)
+    f = click.option("--workers", type=click.IntRange(1, 1024), default=2, show_default=True, help="Worker processes.")(f)
+    f = click.option("--db", type=click.Path(dir_okay=False), default=str(DEFAULT_DB), show_default=True, help="Results database.")(f)
+    f = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Report language.")(f)
+    f = click.option("--no-report", is_flag=True, help="Skip the report at the end.")(f)
+    return f
+
+
+def _run_batch(design, kind, db, workers, engine_name, scheduler, lang, no_report):
+    from .batch import run_design
+    from .engine import EngineError, make_engine
+
+    store = open_db(db)
+    try:
+        engine = make_engine(engine_name, workers, scheduler)
+    except EngineError as e:
+        fail(str(e))
+        return
+    command = "cogov " + " ".join(sys.argv[1:]) if sys.argv and sys.argv[0].endswith("cogov") else f"cogov {kind}"
+    try:
+        summary = run_design(store, design, engine, kind=kind, command=command, progress=err.is_terminal)
+    except ValueError as e:
+        fail(str(e))
+        return
+    except KeyboardInterrupt:
+        n = len(__import__("experiments.store", fromlist=["done_keys"]).done_keys(store, design.name))
+        err.print(f"interrupted: {n} of {len(design.specs())} runs are stored; run the same command again to resume")
+        sys.exit(130)
+    err.print(f"{design.name}: {summary.ran} runs in {summary.seconds:.1f} s ({summary.skipped} already stored, "
+              f"{summary.failed} failed) → {db}", highlight=False)
+    if not no_report:
+        _report(store, design.name, lang)
+
+
+def _report(store, experiment, lang):
+    from .report import write_report
+    from .store import PROJECT_ROOT
+
+    paths = write_report(store, experiment, PROJECT_ROOT / "results" / experiment, lang=lang)
+    err.print(f"report: {paths['html']} and {paths['markdown']}", highlight=False)
+
+
+@main.command()
+@click.option("--replicates", type=click.IntRange(1, 10_000), default=20, show_default=True)
+@click.option("--seed", "master_seed", type=click.IntRange(0, 2**63 - 1), default=2026, show_default=True, help="Master seed.")
+@click.option("--steps", type=click.IntRange(1, 100_000), default=DEFAULT_STEPS, show_default=True)
+@click.option("--scenarios", "names", default=",".join(HEADLINE), show_default=True, help="Comma-separated presets; the first is the baseline.")
+@click.option("--set", "overrides", multiple=True, metavar="SECTION.FIELD=VALUE", help="Override a lever in every scenario.")
+@click.option("--name", default="compare", show_default=True, help="Experiment name.")
+@engine_options
+def compare(replicates, master_seed, steps, names, overrides, name, db, workers, engine_name, scheduler, lang, no_report):
+    """Compare the headline presets with replicates, store every run, write a report."""
+    from model.scenario import parse_override
+
+    from .design import DesignError, build_design
+
+    try:
+        fixed = dict(parse_override(o) for o in overrides)
+        design = build_design({"name": name, "scenarios": [n.strip() for n in names.split(",") if n.strip()],
+                               "replicates": replicates, "master_seed": master_seed, "steps": steps, "set": fixed},
+                              "cogov compare")
+    except (DesignError, ScenarioError) as e:
+        fail(str(e))
+        return
+    _run_batch(design, "compare", db, workers, engine_name, scheduler, lang, no_report)
+
+
+@main.command()
+@click.argument("design_ref", metavar="DESIGN")
+@click.option("--replicates", type=click.IntRange(1, 10_000), default=None, help="Override the design's replicates.")
+@engine_options
+def sweep(design_ref, replicates, db, workers, engine_name, scheduler, lang, no_report):
+    """Run an experiment design (a file, or a name in experiments/designs/)."""
+    from .design import DesignError, load_design
+
+    try:
+        design = load_design(design_ref)
+        if replicates is not None:
+            design = design.model_copy(update={"replicates": replicates})
+    except DesignError as e:
+        fail(str(e))
+        return
+    _run_batch(design, "sweep", db, workers, engine_name, scheduler, lang, no_report)
+
+
+@main.command()
+@click.argument("experiment")
+@click.option("--db", type=click.Path(dir_okay=False, exists=True), default=str(DEFAULT_DB), show_default=True)
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+def report(experiment, db, lang):
+    """Write the HTML and Markdown report of a stored EXPERIMENT into results/EXPERIMENT/."""
+    try:
+        _report(open_db(db), experiment, lang)
+    except KeyError as e:
+        fail(str(e.args[0]))
+
+
+@main.command()
+@click.argument("experiment")
+@click.option("--db", type=click.Path(dir_okay=False, exists=True), default=str(DEFAULT_DB), show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["csv", "parquet", "both"]), default="both", show_default=True)
+@click.option("--out", type=click.Path(file_okay=False), default=None, help="Folder (default results/EXPERIMENT/).")
+def export(experiment, db, fmt, out):
+    """Write an experiment's runs (with metrics) and time series as CSV and/or Parquet."""
+    from .export import export_experiment
+    from .store import PROJECT_ROOT
+
+    try:
+        paths = export_experiment(open_db(db), experiment, out or PROJECT_ROOT / "results" / experiment, fmt)
+    except KeyError as e:
+        fail(str(e.args[0]))
+        return
+    for p in paths:
+        click.echo(str(p))
 
 
 @main.command()

@@ -1,0 +1,182 @@
+"""Experiment designs: which scenarios and lever values to run, how many replicates, which seeds.
+
+A design file (TOML, see ``experiments/designs/``) names a base scenario and varies levers as a
+full factorial (lists of values) or a Latin hypercube (ranges and a sample size); ``cogov
+compare`` builds a design of presets in code. Every design point is checked against the scenario
+schema before anything runs, with the same clear messages as a bad scenario.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from model.levers import lever_index
+from model.scenario import ScenarioError, load_scenario
+
+from .runs import RunSpec, derive_seed
+
+DESIGN_DIR = Path(__file__).resolve().parent / "designs"
+KEY_METRICS = ["resolution_rate", "grassroots_resolution_share", "median_days_to_resolve", "discovery_lag_days",
+               "petitions_per_10k", "case_satisfaction", "satisfaction_mean", "trust_mean", "participation_rate",
+               "cost_total", "cost_per_resolved"]
+
+
+def label(names: list[str], values) -> str:
+    """A design point's label: ``lever=value, …`` with values as in a scenario file."""
+    fmt = lambda v: str(v).lower() if isinstance(v, bool) else str(v)  # noqa: E731
+    return ", ".join(f"{n}={fmt(v)}" for n, v in zip(names, values))
+
+
+class DesignError(ValueError):
+    """A design that cannot run; the message is meant for the user as it is."""
+
+
+def flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """TOML's nested tables (``grid.workers_per_grid = …``) → dotted lever names."""
+    out: dict[str, Any] = {}
+    for k, v in tree.items():
+        name = f"{prefix}{k}"
+        if isinstance(v, dict):
+            out.update(flatten(v, name + "."))
+        else:
+            out[name] = v
+    return out
+
+
+class LatinHypercube(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    samples: int = Field(ge=2, le=100_000, description="design points drawn")
+    ranges: dict[str, tuple[float, float]] = Field(description="lever → [low, high]")
+
+    @field_validator("ranges", mode="before")
+    @classmethod
+    def _flat(cls, v):
+        return flatten(v) if isinstance(v, dict) else v
+
+
+class Design(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$", description="experiment name (used in the store and results/)")
+    description: str = ""
+    base: str | None = Field(None, description="base scenario of a sweep")
+    scenarios: list[str] | None = Field(None, description="scenarios to compare, one design point each")
+    baseline: str | None = Field(None, description="the point others are compared with")
+    replicates: int = Field(20, ge=1, le=10_000)
+    steps: int = Field(365, ge=1, le=100_000)
+    master_seed: int = Field(0, ge=0, lt=2**63)
+    set: dict[str, Any] = Field(default_factory=dict, description="levers fixed for every point")
+    factorial: dict[str, list[Any]] = Field(default_factory=dict, description="lever → values, full factorial")
+    lhs: LatinHypercube | None = None
+    metrics: list[str] = Field(default_factory=lambda: list(KEY_METRICS), description="key metrics for the report")
+
+    @field_validator("set", "factorial", mode="before")
+    @classmethod
+    def _flat(cls, v):
+        return flatten(v) if isinstance(v, dict) else v
+
+    def varied(self) -> list[str]:
+        return list(self.factorial) + (list(self.lhs.ranges) if self.lhs else [])
+
+    def points(self) -> list[tuple[str, str, dict[str, Any]]]:
+        """(label, scenario, overrides) for every design point."""
+        if self.scenarios:
+            return [(s, s, dict(self.set)) for s in self.scenarios]
+        assert self.base is not None
+        if self.factorial:
+            names = list(self.factorial)
+            combos = itertools.product(*(self.factorial[n] for n in names))
+            return [(label(names, c), self.base, {**self.set, **dict(zip(names, c))}) for c in combos]
+        if self.lhs:
+            from scipy.stats import qmc
+
+            names = list(self.lhs.ranges)
+            unit = qmc.LatinHypercube(d=len(names), seed=self.master_seed).random(self.lhs.samples)
+            index = lever_index()
+            pts = []
+            for i, row in enumerate(unit):
+                values = {}
+                for n, u in zip(names, row):
+                    lo, hi = self.lhs.ranges[n]
+                    x = lo + u * (hi - lo)
+                    values[n] = int(round(x)) if index[n].kind == "int" else float(x)
+                pts.append((f"lhs{i:04d}", self.base, {**self.set, **values}))
+            return pts
+        return [(self.base, self.base, dict(self.set))]
+
+    def specs(self) -> list[RunSpec]:
+        return [
+            RunSpec(experiment=self.name, point=label, scenario=scenario, overrides=tuple(sorted(ov.items())),
+                    replicate=r, seed=derive_seed(self.master_seed, label, r), steps=self.steps)
+            for label, scenario, ov in self.points()
+            for r in range(self.replicates)
+        ]
+
+    def baseline_point(self) -> str:
+        return self.baseline or self.points()[0][0]
+
+    def as_json(self) -> str:
+        return json.dumps(self.model_dump(mode="json"), ensure_ascii=False, sort_keys=True)
+
+
+def _check(design: Design, origin: str) -> Design:
+    if bool(design.scenarios) == bool(design.base):
+        raise DesignError(f"{origin}: give either `base` (a sweep) or `scenarios` (a comparison), not both or neither")
+    if design.factorial and design.lhs:
+        raise DesignError(f"{origin}: give either `factorial` or `lhs`, not both")
+    index = lever_index()
+    for name in [*design.set, *design.varied()]:
+        if name not in index:
+            raise DesignError(f"{origin}: `{name}` is not a lever; `cogov levers` lists them all")
+    if design.lhs:
+        for name, (lo, hi) in design.lhs.ranges.items():
+            lv = index[name]
+            if lv.kind not in ("int", "float"):
+                raise DesignError(f"{origin}: `lhs.ranges.{name}`: a Latin hypercube needs a numeric lever, this one is {lv.kind}")
+            if not lo < hi:
+                raise DesignError(f"{origin}: `lhs.ranges.{name}` = [{lo}, {hi}]: low must be below high")
+    labels = [p[0] for p in design.points()]
+    if design.baseline is not None and design.baseline not in labels:
+        raise DesignError(f"{origin}: `baseline` = {design.baseline!r} is not a design point; points: {', '.join(labels[:10])}")
+    for label, scenario, ov in design.points():
+        try:
+            load_scenario(scenario, ov)
+        except ScenarioError as e:
+            raise DesignError(f"{origin}: design point {label!r}: {e}") from None
+    return design
+
+
+def build_design(data: dict[str, Any], origin: str) -> Design:
+    try:
+        design = Design.model_validate(data)
+    except ValidationError as e:
+        lines = []
+        for err in e.errors():
+            loc = ".".join(str(x) for x in err["loc"])
+            if err["type"] == "extra_forbidden":
+                lines.append(f"`{loc}` is not a design field; allowed: {', '.join(Design.model_fields)}")
+            else:
+                lines.append(f"`{loc}` = {err.get('input')!r}: {err['msg']}")
+        raise DesignError(f"{origin}: " + "\n  ".join(lines)) from None
+    return _check(design, origin)
+
+
+def load_design(ref: str | Path) -> Design:
+    """A design file by path, or by name from ``experiments/designs/``."""
+    path = Path(ref)
+    if not path.is_file():
+        path = DESIGN_DIR / f"{ref}.toml"
+    if not path.is_file():
+        known = ", ".join(sorted(p.stem for p in DESIGN_DIR.glob("*.toml")))
+        raise DesignError(f"design {str(ref)!r} not found: give a path or one of: {known}")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as e:
+        raise DesignError(f"{path}: not valid TOML: {e}") from None
+    data.setdefault("name", path.stem)
+    return build_design(data, str(path))

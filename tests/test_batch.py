@@ -1,0 +1,153 @@
+"""Batch experiments: seeds from identity, exactly one row per run, resumption after a hard kill,
+the same numbers whatever the engine or number of workers, failures recorded, clear errors."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pandas as pd
+import pytest
+import sqlite_utils
+from click.testing import CliRunner
+
+from experiments.batch import run_design
+from experiments.cli import main
+from experiments.design import DesignError, build_design, load_design
+from experiments.engine import DaskEngine, EngineError, LocalEngine
+from experiments.export import export_experiment
+from experiments.runs import derive_seed
+from experiments.store import load_runs, open_db
+
+SMALL = {"population.residents": 800}
+
+
+def _design(name="t", replicates=3, steps=60, **extra):
+    data = {"name": name, "scenarios": ["administrative_only", "co_governance"], "replicates": replicates,
+            "steps": steps, "master_seed": 5, "set": dict(SMALL)}
+    data.update(extra)
+    return build_design(data, "test")
+
+
+def _metrics(db, name):
+    df = load_runs(db, name)
+    return df.drop(columns=["seconds", "worker", "finished_at", "code_version"]).set_index("id").sort_index()
+
+
+def test_seeds_come_from_identity_not_order():
+    d = _design()
+    seeds = {s.id: s.seed for s in d.specs()}
+    assert len(set(seeds.values())) == len(seeds)
+    again = {s.id: s.seed for s in reversed(_design().specs())}
+    assert seeds == again
+    assert derive_seed(5, "co_governance", 0) != derive_seed(6, "co_governance", 0)
+
+
+def test_same_numbers_for_one_or_two_workers_and_dask(tmp_path):
+    d = _design()
+    results = []
+    for i, engine in enumerate([LocalEngine(1), LocalEngine(2), DaskEngine(None, 2)]):
+        db = open_db(tmp_path / f"{i}.db")
+        summary = run_design(db, d, engine, kind="compare", command="test", progress=False)
+        assert summary.ran == len(d.specs()) and summary.failed == 0
+        results.append(_metrics(db, d.name))
+    pd.testing.assert_frame_equal(results[0], results[1])
+    pd.testing.assert_frame_equal(results[0], results[2])
+
+
+def test_rerun_resumes_and_keeps_one_row_per_run(tmp_path):
+    d = _design(replicates=2)
+    db = open_db(tmp_path / "r.db")
+    run_design(db, d, LocalEngine(1), kind="compare", command="test", progress=False)
+    again = run_design(db, d, LocalEngine(1), kind="compare", command="test", progress=False)
+    assert again.ran == 0 and again.skipped == len(d.specs())
+    assert db["runs"].count == len(d.specs()) and db["metrics"].count == len(d.specs())
+    changed = _design(replicates=2, master_seed=6)
+    with pytest.raises(ValueError, match="different design"):
+        run_design(db, changed, LocalEngine(1), kind="compare", command="test", progress=False)
+
+
+def test_hard_kill_loses_only_runs_in_flight(tmp_path):
+    db_path = tmp_path / "kill.db"
+    cmd = [sys.executable, "-m", "experiments.cli", "compare", "--replicates", "8", "--steps", "150",
+           "--scenarios", "administrative_only,co_governance", "--set", "population.residents=1500",
+           "--db", str(db_path), "--no-report", "--workers", "2", "--name", "k"]
+    proc = subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 120
+    done = 0
+    while time.time() < deadline and done < 3:
+        time.sleep(0.2)
+        if db_path.exists():
+            try:
+                done = sqlite_utils.Database(db_path).execute("select count(*) from runs").fetchone()[0]
+            except Exception:  # the table may not exist yet
+                done = 0
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    partial = sqlite_utils.Database(db_path)
+    stored = partial.execute("select count(*) from runs").fetchone()[0]
+    assert 3 <= stored < 16, "the kill came mid-batch"
+    assert partial.execute("select count(*) from metrics").fetchone()[0] == stored
+    res = subprocess.run(cmd, capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    db = open_db(db_path)
+    ids = [r["id"] for r in db.query("select id from runs")]
+    assert len(ids) == 16 and len(set(ids)) == 16
+    series = db.execute("select run_id, count(*) from timeseries group by run_id").fetchall()
+    assert len(series) == 16 and all(n == 150 for _, n in series)
+    clean = open_db(tmp_path / "clean.db")
+    d = build_design({"name": "k", "scenarios": ["administrative_only", "co_governance"], "replicates": 8, "steps": 150,
+                      "master_seed": 2026, "set": {"population.residents": 1500}}, "test")
+    run_design(clean, d, LocalEngine(2), kind="compare", command="test", progress=False)
+    pd.testing.assert_frame_equal(_metrics(db, "k").drop(columns=["error"], errors="ignore"),
+                                  _metrics(clean, "k").drop(columns=["error"], errors="ignore"))
+
+
+def test_failing_run_is_recorded_and_the_batch_goes_on(tmp_path):
+    d = build_design({"name": "f", "base": "administrative_only", "replicates": 2, "steps": 30, "set": dict(SMALL),
+                      "factorial": {"grid.patrol_strategy": ["random", "risk_targeted"]}}, "test")
+    db = open_db(tmp_path / "f.db")
+    summary = run_design(db, d, LocalEngine(1), kind="sweep", command="test", progress=False)
+    assert summary.failed == 2
+    rows = list(db.query("select point, status, error from runs order by id"))
+    failed = [r for r in rows if r["status"] == "failed"]
+    assert len(failed) == 2 and all("smart.data_platform" in r["error"] for r in failed)
+    assert {r["status"] for r in rows if "random" in r["point"]} == {"done"}
+
+
+def test_design_files_ship_and_errors_are_clear(tmp_path):
+    assert len(load_design("grid_budget_ladder").points()) == 27
+    assert load_design("institutional_lhs").lhs.samples == 40
+    bad = tmp_path / "bad.toml"
+    bad.write_text('base = "co_governance"\n[factorial]\ngrid.workers_per_gird = [1, 2]\n', encoding="utf-8")
+    msg = str(pytest.raises(DesignError, load_design, bad).value)
+    assert str(bad) in msg and "grid.workers_per_gird" in msg
+    bad.write_text('base = "co_governance"\n[factorial]\ngrid.admin_burden = [0.5, 1.5]\n', encoding="utf-8")
+    msg = str(pytest.raises(DesignError, load_design, bad).value)
+    assert str(bad) in msg and "grid.admin_burden" in msg and "1.5" in msg
+    bad.write_text('base = "co_governance"\nreplicates = 0\n', encoding="utf-8")
+    assert "replicates" in str(pytest.raises(DesignError, load_design, bad).value)
+
+
+def test_unreachable_scheduler_is_one_line(tmp_path):
+    with pytest.raises(EngineError, match="cannot reach the Dask scheduler"):
+        DaskEngine("tcp://127.0.0.1:9", 1)
+    res = CliRunner().invoke(main, ["compare", "--replicates", "1", "--engine", "dask", "--scheduler",
+                                    "tcp://127.0.0.1:9", "--db", str(tmp_path / "x.db"), "--no-report"])
+    assert res.exit_code == 2 and "cannot reach the Dask scheduler" in res.output
+    assert "Traceback" not in res.output
+
+
+def test_export_csv_and_parquet(tmp_path):
+    d = _design(replicates=2)
+    db = open_db(tmp_path / "e.db")
+    run_design(db, d, LocalEngine(1), kind="compare", command="test", progress=False)
+    paths = export_experiment(db, d.name, tmp_path / "out")
+    names = sorted(p.name for p in paths)
+    assert names == ["runs.csv", "runs.parquet", "timeseries.csv", "timeseries.parquet"]
+    runs = pd.read_parquet(tmp_path / "out" / "runs.parquet")
+    assert len(runs) == 4 and "resolution_rate" in runs and "seed" in runs
+    assert len(pd.read_csv(tmp_path / "out" / "timeseries.csv")) == 4 * 60
+    with pytest.raises(KeyError):
+        export_experiment(db, "nope", tmp_path / "out")
