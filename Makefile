@@ -1,4 +1,4 @@
-# Two entry points: `make run` (set up and run the main job) and `make test` (set up and run the tests).
+# Two entry points: `make run` (set up and run the main job: `cogov compare`) and `make test` (set up and run the tests).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -13,13 +13,14 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/cogov run co_governance
+	$(BIN)/cogov compare
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/scale.py
+	$(BIN)/python benchmarks/sweep.py
 
 docs: $(STAMP)
 	{ printf '# Levers and parameters\n\nGenerated from `model/params.py` by `make docs`; do not edit by hand.\n\n'; \

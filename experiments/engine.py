@@ -29,7 +29,10 @@ class LocalEngine:
             for spec in specs:
                 yield execute(spec)
             return
-        self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+        # a fork server that has imported the model once: workers start fast and share no threads
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["experiments.runs"])
+        self._pool = ProcessPoolExecutor(self.workers, mp_context=ctx)
         yield from _bounded(specs, lambda s: self._pool.submit(execute, s), self.workers,
                             lambda fs: wait(fs, return_when=FIRST_COMPLETED)[0])
 
