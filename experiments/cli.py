@@ -14,7 +14,7 @@ from model.levers import lever_table
 from model.run import DEFAULT_STEPS
 
 from .runs import RunSpec, run_row
-from .store import DEFAULT_DB, SINGLE, clean, code_version, ensure_indexes, open_db, record_run, run_id
+from .store import DEFAULT_DB, PROJECT_ROOT, SINGLE, clean, code_version, done_keys, ensure_indexes, open_db, record_run, run_id
 
 PROGRESS_MIN_WORK = 20_000_000  # resident-days from which a run shows a progress bar
 
@@ -131,14 +131,14 @@ def _run_batch(design, kind, db, workers, engine_name, scheduler, lang, no_repor
     except EngineError as e:
         fail(str(e))
         return
-    command = "cogov " + " ".join(sys.argv[1:]) if sys.argv and sys.argv[0].endswith("cogov") else f"cogov {kind}"
+    command = "cogov " + " ".join(sys.argv[1:])
     try:
         summary = run_design(store, design, engine, kind=kind, command=command, progress=err.is_terminal)
     except ValueError as e:
         fail(str(e))
         return
     except KeyboardInterrupt:
-        n = len(__import__("experiments.store", fromlist=["done_keys"]).done_keys(store, design.name))
+        n = len(done_keys(store, design.name))
         err.print(f"interrupted: {n} of {len(design.specs())} runs are stored; run the same command again to resume")
         sys.exit(130)
     err.print(f"{design.name}: {summary.ran} runs in {summary.seconds:.1f} s ({summary.skipped} already stored, "
@@ -149,7 +149,6 @@ def _run_batch(design, kind, db, workers, engine_name, scheduler, lang, no_repor
 
 def _report(store, experiment, lang):
     from .report import write_report
-    from .store import PROJECT_ROOT
 
     paths = write_report(store, experiment, PROJECT_ROOT / "results" / experiment, lang=lang)
     err.print(f"report: {paths['html']} and {paths['markdown']}", highlight=False)
@@ -218,7 +217,6 @@ def report(experiment, db, lang):
 def export(experiment, db, fmt, out):
     """Write an experiment's runs (with metrics) and time series as CSV and/or Parquet."""
     from .export import export_experiment
-    from .store import PROJECT_ROOT
 
     try:
         paths = export_experiment(open_db(db), experiment, out or PROJECT_ROOT / "results" / experiment, fmt)

@@ -144,6 +144,8 @@ def experiment_row(db: sqlite_utils.Database, name: str) -> dict[str, Any]:
 
 def load_runs(db: sqlite_utils.Database, experiment: str) -> pd.DataFrame:
     """Finished runs of an experiment joined with their metrics, one row per run."""
+    if "metrics" not in db.table_names():
+        return pd.DataFrame(columns=["id", "point", "replicate", "run_id"])
     return pd.read_sql_query(
         "select r.*, m.* from runs r join metrics m on m.run_id = r.id "
         "where r.experiment = ? and r.status = 'done' order by r.id",
@@ -153,6 +155,8 @@ def load_runs(db: sqlite_utils.Database, experiment: str) -> pd.DataFrame:
 
 def load_timeseries(db: sqlite_utils.Database, experiment: str) -> pd.DataFrame:
     """Daily series of an experiment's finished runs, with each run's point and replicate."""
+    if "timeseries" not in db.table_names():
+        return pd.DataFrame(columns=["point", "replicate", "run_id", "day"])
     return pd.read_sql_query(
         "select r.point, r.replicate, t.* from timeseries t join runs r on r.id = t.run_id "
         "where r.experiment = ? and r.status = 'done' order by t.run_id, t.day",

@@ -32,7 +32,7 @@ def _design(name="t", replicates=3, steps=60, **extra):
 
 def _metrics(db, name):
     df = load_runs(db, name)
-    return df.drop(columns=["seconds", "worker", "finished_at", "code_version"]).set_index("id").sort_index()
+    return df.drop(columns=["seconds", "worker", "finished_at", "code_version"]).set_index("id").sort_index().sort_index(axis=1)
 
 
 def test_seeds_come_from_identity_not_order():
