@@ -213,7 +213,8 @@ class Report:
         numeric = [c for c in runs.columns if c in LABELS or c in design.metrics]
         runs[numeric] = runs[numeric].apply(pd.to_numeric, errors="coerce")
         series = load_timeseries(db, experiment)
-        series[SERIES] = series[SERIES].apply(pd.to_numeric, errors="coerce")
+        present = [c for c in SERIES if c in series.columns]
+        series[present] = series[present].apply(pd.to_numeric, errors="coerce")
         return cls(row, design, runs, series, lang, out_dir)
 
     def t(self, key: str, **values: Any) -> str:
@@ -534,7 +535,7 @@ def figure_sections(rep: Report) -> list[tuple]:
 def reproducibility_section(rep: Report) -> list[tuple]:
     row = rep.row
     planned = len(rep.design.points()) * rep.design.replicates
-    versions = sorted(set(rep.runs["code_version"].dropna()))
+    versions = sorted(set(rep.runs["code_version"].dropna())) if "code_version" in rep.runs else []
     items = [(rep.t("master_seed"), str(row["master_seed"])), (rep.t("code_version"), row["code_version"]),
              (rep.t("run_code_versions"), ", ".join(versions) or "—"), (rep.t("engine"), row["engine"]),
              (rep.t("created"), row["created_at"]), (rep.t("finished"), row.get("finished_at") or "—"),

@@ -142,23 +142,24 @@ def experiment_row(db: sqlite_utils.Database, name: str) -> dict[str, Any]:
     return dict(db["experiments"].get(name))
 
 
+def _finished(db: sqlite_utils.Database, experiment: str, table: str, sql: str, empty: list[str]) -> pd.DataFrame:
+    """A query over an experiment's finished runs; empty (with `empty` columns) before any run lands."""
+    if table not in db.table_names():
+        return pd.DataFrame(columns=empty)
+    return pd.read_sql_query(sql, db.conn, params=[experiment])
+
+
 def load_runs(db: sqlite_utils.Database, experiment: str) -> pd.DataFrame:
     """Finished runs of an experiment joined with their metrics, one row per run."""
-    if "metrics" not in db.table_names():
-        return pd.DataFrame(columns=["id", "point", "replicate", "run_id"])
-    return pd.read_sql_query(
-        "select r.*, m.* from runs r join metrics m on m.run_id = r.id "
-        "where r.experiment = ? and r.status = 'done' order by r.id",
-        db.conn, params=[experiment],
-    )
+    return _finished(db, experiment, "metrics",
+                     "select r.*, m.* from runs r join metrics m on m.run_id = r.id "
+                     "where r.experiment = ? and r.status = 'done' order by r.id",
+                     ["id", "point", "replicate", "run_id"])
 
 
 def load_timeseries(db: sqlite_utils.Database, experiment: str) -> pd.DataFrame:
     """Daily series of an experiment's finished runs, with each run's point and replicate."""
-    if "timeseries" not in db.table_names():
-        return pd.DataFrame(columns=["point", "replicate", "run_id", "day"])
-    return pd.read_sql_query(
-        "select r.point, r.replicate, t.* from timeseries t join runs r on r.id = t.run_id "
-        "where r.experiment = ? and r.status = 'done' order by t.run_id, t.day",
-        db.conn, params=[experiment],
-    )
+    return _finished(db, experiment, "timeseries",
+                     "select r.point, r.replicate, t.* from timeseries t join runs r on r.id = t.run_id "
+                     "where r.experiment = ? and r.status = 'done' order by t.run_id, t.day",
+                     ["point", "replicate", "run_id", "day"])

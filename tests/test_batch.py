@@ -151,3 +151,14 @@ def test_export_csv_and_parquet(tmp_path):
     assert len(pd.read_csv(tmp_path / "out" / "timeseries.csv")) == 4 * 60
     with pytest.raises(KeyError):
         export_experiment(db, "nope", tmp_path / "out")
+
+
+def test_report_of_an_experiment_without_finished_runs(tmp_path):
+    from experiments.report import write_report
+
+    d = build_design({"name": "allfail", "base": "administrative_only", "replicates": 1, "steps": 10,
+                      "set": {**SMALL, "grid.patrol_strategy": "risk_targeted"}}, "test")
+    db = open_db(tmp_path / "a.db")
+    assert run_design(db, d, LocalEngine(1), kind="sweep", command="test", progress=False).failed == 1
+    paths = write_report(db, "allfail", tmp_path / "out", lang="en")
+    assert paths["html"].exists() and "allfail" in paths["html"].read_text(encoding="utf-8")
