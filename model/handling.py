@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .agents import DeliberationForum, GovernmentOffice, PetitionOffice
+from .agents import DeliberationForum, PetitionOffice
 from .disputes import Handler, State
 from .escalation import answer_petition
 from .feedback import experience
@@ -22,12 +22,14 @@ SUPERFICIAL_OUTCOME = 0.2  # what a paper closure is worth to the parties (assum
 
 def handle(model: CogovModel) -> None:
     ds, day = model.disputes, model.day
+    # queues run in order of arrival (priority cases were put at the front); under triage the
+    # platform orders them by intensity instead
     by_intensity = model.p.routing.ladder == "triage"
     for forum in model.forums:
         if forum.meets_today():
             _meeting(model, forum)
     for h in model.handlers():
-        for d in h.take(by_intensity=by_intensity or isinstance(h, (GovernmentOffice, PetitionOffice))):
+        for d in h.take(by_intensity=by_intensity):
             if isinstance(h, PetitionOffice):
                 answer_petition(model, d)
                 continue
