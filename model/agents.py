@@ -71,8 +71,6 @@ class QueueHandler(mesa.Agent):
         super().__init__(model)
         self.queue: list[int] = []
         self.credit = 0.0
-        self.started_total = 0
-        self.capacity_total = 0.0
 
     def capacity(self) -> float:
         raise NotImplementedError
@@ -86,7 +84,6 @@ class QueueHandler(mesa.Agent):
     def take(self, by_intensity: bool) -> list[int]:
         """Start as many ready cases as today's capacity allows; return them."""
         cap = self.capacity()
-        self.capacity_total += cap
         self.credit = min(self.credit + cap, max(cap, 1.0))
         n = int(math.floor(self.credit + 1e-9))
         if n <= 0 or not self.queue:
@@ -106,7 +103,6 @@ class QueueHandler(mesa.Agent):
             picked = set(chosen)
             self.queue = [d for d in self.queue if d not in picked]
         self.credit -= len(chosen)
-        self.started_total += len(chosen)
         return chosen
 
     def legitimacy(self, trust: float) -> float:
@@ -234,7 +230,6 @@ class DeliberationForum(QueueHandler):
         p = model.p.self_governance
         self.community = community
         self.skill, self.voice, self.respect = p.skill, p.voice, p.respect
-        self.meetings = 0
 
     def meets_today(self) -> bool:
         return (self.model.day + self.community) % self.model.p.self_governance.interval_days == 0

@@ -192,10 +192,6 @@ class EventLog:
         if self.enabled:
             self.rows.append((int(dispute), int(day), event, int(handler), int(handler_id), detail))
 
-    def many(self, disputes: np.ndarray, day: int, event: str, details=None) -> None:
+    def many(self, disputes: np.ndarray, day: int, event: str) -> None:
         if self.enabled:
-            details = details if details is not None else [""] * len(disputes)
-            self.rows.extend((int(d), int(day), event, -1, -1, str(x)) for d, x in zip(disputes, details))
-
-    def journey(self, dispute: int) -> list[tuple]:
-        return [r for r in self.rows if r[0] == dispute]
+            self.rows.extend((int(d), int(day), event, -1, -1, "") for d in disputes)

@@ -85,5 +85,4 @@ def _meeting(model: CogovModel, forum: DeliberationForum) -> None:
     idx = np.flatnonzero(attend) + lo
     model.participated[idx] = True
     model.public_spirit[idx] += p.spirit_gain * (1 - model.public_spirit[idx])
-    forum.meetings += 1
     model.costs.add("deliberation", p.cost_per_meeting)

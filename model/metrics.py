@@ -49,6 +49,10 @@ def resolution_rate(m: CogovModel, reported: bool = False) -> float | None:
     return float(ok.mean())
 
 
+def office_backlog(m: CogovModel) -> int:
+    return sum(len(o.queue) for o in m.offices)
+
+
 def worker_utilization(m: CogovModel) -> float | None:
     avail = sum(gw.hours_available for gw in m.grid_workers)
     return float(sum(gw.hours_used for gw in m.grid_workers) / avail) if avail > 0 else None
@@ -66,7 +70,7 @@ DAILY_REPORTERS: dict[str, Any] = {
     "volunteers": lambda m: m.n_volunteers,
     "petitions": lambda m: int(m.disputes.view("petitions").sum()),
     "group_incidents": lambda m: m.group_incidents,
-    "office_backlog": lambda m: sum(len(o.queue) for o in m.offices),
+    "office_backlog": office_backlog,
     "cost_total": lambda m: m.costs.total,
 }
 
@@ -111,7 +115,7 @@ def final_metrics(m: CogovModel) -> dict[str, Any]:
         "volunteers": m.n_volunteers,
         "public_spirit_mean": float(m.public_spirit.mean()),
         "worker_utilization": worker_utilization(m),
-        "office_backlog": sum(len(o.queue) for o in m.offices),
+        "office_backlog": office_backlog(m),
         "cost_total": cost,
         "cost_per_resolved": cost / n_resolved if n_resolved else None,
         **{f"cost_{k}": v for k, v in sorted(m.costs.by_component.items())},
