@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import sqlite_utils
 from tqdm import tqdm
@@ -12,7 +14,7 @@ from tqdm import tqdm
 from .design import Design
 from .engine import DaskEngine, LocalEngine
 from .store import begin_experiment, code_version, done_keys, ensure_indexes, experiment_row, finish_experiment, record_run
-from .runs import run_row
+from .runs import RunSpec, derive_seed, run_row
 
 
 @dataclass
@@ -23,6 +25,48 @@ class BatchSummary:
     skipped: int
     failed: int
     seconds: float
+
+
+@dataclass
+class PointsDesign:
+    """An explicit list of design points — sensitivity samples, calibration trials — for `run_design`.
+
+    ``identity`` is what a resumed experiment must match (it is stored as the design's description);
+    ``points`` may be only the part being run now (one calibration trial). With ``common_seeds``
+    every point's replicate r gets the same seed (common random numbers: differences between
+    points are not blurred by different random streams); otherwise seeds come from point and
+    replicate as in a `Design`."""
+
+    name: str
+    base: str
+    points: list[tuple[str, str, dict[str, Any]]]  # (label, scenario, overrides)
+    replicates: int
+    steps: int
+    master_seed: int
+    identity: dict[str, Any] = field(default_factory=dict)
+    common_seeds: bool = True
+    events: bool = False
+
+    def seed(self, label: str, replicate: int) -> int:
+        return derive_seed(self.master_seed, "common" if self.common_seeds else label, replicate)
+
+    def specs(self) -> list[RunSpec]:
+        return [
+            RunSpec(experiment=self.name, point=label, scenario=scenario, overrides=tuple(sorted(ov.items())),
+                    replicate=r, seed=self.seed(label, r), steps=self.steps, events=self.events)
+            for label, scenario, ov in self.points
+            for r in range(self.replicates)
+        ]
+
+    def baseline_point(self) -> str:
+        return self.points[0][0] if self.points else self.base
+
+    def as_json(self) -> str:
+        # stored as a valid `Design` (so `cogov report`/`export` can read the experiment row); the
+        # identity travels in its description
+        return Design(name=self.name, base=self.base, replicates=self.replicates, steps=self.steps,
+                      master_seed=self.master_seed,
+                      description=json.dumps(self.identity, ensure_ascii=False, sort_keys=True)).as_json()
 
 
 def check_same_design(db: sqlite_utils.Database, design: Design) -> None:
@@ -36,8 +80,8 @@ def check_same_design(db: sqlite_utils.Database, design: Design) -> None:
                          "give it another name (or delete the old runs) to start afresh")
 
 
-def run_design(db: sqlite_utils.Database, design: Design, engine: LocalEngine | DaskEngine, kind: str,
-               command: str, progress: bool = True) -> BatchSummary:
+def run_design(db: sqlite_utils.Database, design: Design | PointsDesign, engine: LocalEngine | DaskEngine, kind: str,
+               command: str, progress: bool = True, close_engine: bool = True) -> BatchSummary:
     check_same_design(db, design)
     code = code_version()
     previous = 0.0
@@ -63,7 +107,8 @@ def run_design(db: sqlite_utils.Database, design: Design, engine: LocalEngine | 
             bar.update(1)
     finally:
         bar.close()
-        engine.close()
+        if close_engine:
+            engine.close()
         elapsed = time.perf_counter() - start
         finish_experiment(db, design.name, previous + elapsed)
     ensure_indexes(db)

@@ -263,5 +263,10 @@ def levers_markdown(rows) -> str:
     return "\n".join(lines)
 
 
+from .sensitivity import sensitivity  # noqa: E402  (defined there; it reuses engine_options above)
+
+main.add_command(sensitivity)
+
+
 if __name__ == "__main__":
     main()
