@@ -268,5 +268,10 @@ from .sensitivity import sensitivity  # noqa: E402  (defined there; it reuses en
 main.add_command(sensitivity)
 
 
+from .validate_cli import validate  # noqa: E402  (defined there; it reuses engine_options above)
+
+main.add_command(validate)
+
+
 if __name__ == "__main__":
     main()

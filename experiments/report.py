@@ -568,6 +568,13 @@ def point_parameters(rep: Report) -> list[tuple]:
     return blocks
 
 
+def validation_section(rep: Report, db: sqlite_utils.Database) -> list[tuple]:
+    """Stylised facts from the seeds checked against this experiment's runs (experiments/validate.py)."""
+    from .validate import report_blocks
+
+    return report_blocks(rep, db)
+
+
 # --- rendering -----------------------------------------------------------------------------------------
 
 CSS = """
@@ -649,7 +656,7 @@ def write_report(db: sqlite_utils.Database, experiment: str, out_dir: Path, lang
     blocks = overview_section(rep)
     with matplotlib.rc_context(figure_style()):
         if rep.points:
-            blocks += summary_section(rep) + difference_section(rep) + figure_sections(rep)
+            blocks += summary_section(rep) + difference_section(rep) + figure_sections(rep) + validation_section(rep, db)
             if rep.row["kind"] == "sweep" and rep.design.varied():
                 blocks += lever_section(rep)
         else:
