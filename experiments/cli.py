@@ -265,7 +265,10 @@ def levers_markdown(rows) -> str:
 
 from .sensitivity import sensitivity  # noqa: E402  (defined there; it reuses engine_options above)
 
+from .calibrate import calibrate  # noqa: E402
+
 main.add_command(sensitivity)
+main.add_command(calibrate)
 
 
 from .validate_cli import validate  # noqa: E402  (defined there; it reuses engine_options above)
