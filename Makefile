@@ -25,6 +25,7 @@ bench: $(STAMP)
 docs: $(STAMP)
 	{ printf '# Levers and parameters\n\nGenerated from `model/params.py` by `make docs`; do not edit by hand.\n\n'; \
 	  $(BIN)/cogov levers --markdown; } > docs/levers.md
+	$(BIN)/python -m experiments.docs_gen
 
 clean:
 	rm -rf $(VENV) build *.egg-info
