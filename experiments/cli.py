@@ -263,12 +263,26 @@ def levers_markdown(rows) -> str:
     return "\n".join(lines)
 
 
-from .sensitivity import sensitivity  # noqa: E402  (defined there; it reuses engine_options above)
+from .sensitivity_cli import sensitivity  # noqa: E402  (defined there; it reuses engine_options above)
 
-from .calibrate import calibrate  # noqa: E402
+from .calibrate_cli import calibrate  # noqa: E402
 
 main.add_command(sensitivity)
 main.add_command(calibrate)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback unless told otherwise).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True, help="Port (0: any free port).")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language the page opens in.")
+def ui(host, port, lang):
+    """Start the classroom web app in the browser (Solara)."""
+    import os
+
+    os.environ["COGOV_LANG"] = lang
+    os.environ["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "False"  # a classroom page phones nobody
+    os.execv(sys.executable, [sys.executable, "-m", "solara", "run", "app.page", "--host", host, "--port", str(port),
+                              "--production", "--no-open", "--no-check-version", "--log-level", "warning"])
 
 
 from .validate_cli import validate  # noqa: E402  (defined there; it reuses engine_options above)

@@ -1,0 +1,1 @@
+"""The classroom web app (`cogov ui`): Solara pages over live `CogovModel` runs."""
