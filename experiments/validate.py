@@ -480,7 +480,8 @@ def rows(results: list[Result], lang: str, both: bool = False) -> list[list[str]
         f = r.fact
         pattern = f"{f.zh} / {f.en}" if both else (f.zh, f.en)[i]
         status = f"{STATUS[r.status][0]} / {STATUS[r.status][1]}" if both else STATUS[r.status][i]
-        out.append([f.id, pattern, f"{f.source} 「{f.quote}」", expected_text(f, lang), observed_text(r, lang), status])
+        source = f"{f.source} 「{f.quote}」" if both or lang == "zh" else f.source  # the passage is Chinese
+        out.append([f.id, pattern, source, expected_text(f, lang), observed_text(r, lang), status])
     return out
 
 
