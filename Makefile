@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+CHROMIUM := /usr/bin/chromium
 
 .PHONY: run test bench docs clean
 
@@ -15,8 +16,13 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/cogov compare
 
-test: $(STAMP)
+test: $(STAMP) $(CHROMIUM)
 	$(BIN)/python -m pytest
+
+# The browser tests drive Debian's Chromium (root installs it here; others are told how).
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+	else echo "error: the browser tests need Chromium: sudo apt-get install chromium" >&2; exit 1; fi
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/scale.py
