@@ -263,12 +263,11 @@ def levers_markdown(rows) -> str:
     return "\n".join(lines)
 
 
-from .sensitivity_cli import sensitivity  # noqa: E402  (defined there; it reuses engine_options above)
+from .calibrate_cli import make_command as _calibrate_command  # noqa: E402
+from .sensitivity_cli import make_command as _sensitivity_command  # noqa: E402
 
-from .calibrate_cli import calibrate  # noqa: E402
-
-main.add_command(sensitivity)
-main.add_command(calibrate)
+main.add_command(_sensitivity_command(engine_options, err, fail))
+main.add_command(_calibrate_command(engine_options, err, fail))
 
 
 @main.command()
