@@ -31,9 +31,9 @@ STATUS_COLOURS = {"open": "#d62728", "resolved": "#2ca02c", "none": "#c7c7c7"}
 Shown = list[tuple[str, Sim]]
 
 
-def _figure(width: float = 5.0, height: float = 3.0, ncols: int = 1) -> tuple[Figure, list]:
+def _figure(width: float = 5.0, height: float = 3.0, ncols: int = 1, **kw) -> tuple[Figure, list]:
     fig = Figure(figsize=(width * ncols, height), dpi=DPI, layout="constrained")
-    return fig, list(fig.subplots(1, ncols, squeeze=False).ravel())
+    return fig, list(fig.subplots(1, ncols, squeeze=False, **kw).ravel())
 
 
 def _lines(ax, shown: Shown, column: str, label: str, colour: str, scale: float = 1.0) -> None:
@@ -54,7 +54,7 @@ def _finish(ax, t: T, title: str, legend: bool = True) -> None:
 
 def states_figure(shown: Shown, t: T) -> Figure:
     """Open cases by lifecycle state, stacked, one panel per arrangement."""
-    fig, axes = _figure(4.6, 3.0, len(shown))
+    fig, axes = _figure(4.6, 3.0, len(shown), sharey=True)
     for ax, (tag, sim) in zip(axes, shown):
         df = sim.series()
         if len(df):
