@@ -114,15 +114,31 @@ def record_run(db: sqlite_utils.Database, row: dict[str, Any], metrics: dict[str
                 db[table].delete_where("run_id = ?", [rid])
         db["runs"].upsert({k: clean(v) for k, v in row.items()}, pk="id", alter=True)
         if metrics is not None:
-            db["metrics"].insert({"run_id": rid, **{k: clean(v) for k, v in metrics.items()}},
-                                 pk="run_id", alter=True, replace=True)
+            record = {"run_id": rid, **{k: clean(v) for k, v in metrics.items()}}
+            _add_columns(db["metrics"], record, pk="run_id")
+            db["metrics"].insert(record, pk="run_id", alter=True, replace=True)
         if timeseries is not None:
-            records = timeseries.assign(run_id=rid).to_dict("records")
-            db["timeseries"].insert_all(({k: clean(v) for k, v in r.items()} for r in records),
-                                        alter=True, batch_size=1000)
+            records = [{k: clean(v) for k, v in r.items()} for r in timeseries.assign(run_id=rid).to_dict("records")]
+            if records:
+                _add_columns(db["timeseries"], records[0])
+            db["timeseries"].insert_all(records, alter=True, batch_size=1000)
         if events is not None and len(events):
             db["events"].insert_all(events.assign(run_id=rid).to_dict("records"), alter=True, batch_size=5000)
     return rid
+
+
+def _add_columns(table: sqlite_utils.db.Table, record: dict[str, Any], pk: str | None = None) -> None:
+    """Create `table` or add its missing columns with the record's types. A value a run could not
+    compute (None) is a number — left to sqlite-utils it would make a text column, and SQLite
+    would then store every later number in it as text."""
+    types = {k: float if v is None else type(v) for k, v in record.items()}
+    if not table.exists():
+        table.create(types, pk=pk)
+        return
+    have = set(table.columns_dict)
+    for name, kind in types.items():
+        if name not in have:
+            table.add_column(name, kind)
 
 
 def ensure_indexes(db: sqlite_utils.Database) -> None:

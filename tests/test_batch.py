@@ -18,7 +18,7 @@ from experiments.design import DesignError, build_design, load_design
 from experiments.engine import DaskEngine, EngineError, LocalEngine
 from experiments.export import export_experiment
 from experiments.runs import derive_seed
-from experiments.store import load_runs, open_db
+from experiments.store import load_runs, open_db, record_run
 
 SMALL = {"population.residents": 800}
 
@@ -162,3 +162,20 @@ def test_report_of_an_experiment_without_finished_runs(tmp_path):
     assert run_design(db, d, LocalEngine(1), kind="sweep", command="test", progress=False).failed == 1
     paths = write_report(db, "allfail", tmp_path / "out", lang="en")
     assert paths["html"].exists() and "allfail" in paths["html"].read_text(encoding="utf-8")
+
+
+def test_numbers_missing_in_the_first_rows_are_stored_as_numbers(tmp_path):
+    """A series empty on its first days (resolution rate) or a metric one run cannot compute must
+    not turn its column into text."""
+    from model import load_scenario, simulate
+
+    db = open_db(tmp_path / "t.db")
+    sc = load_scenario("co_governance", {"population.residents": 300})
+    first = simulate(sc.params, seed=1, steps=60)
+    assert first.timeseries["resolution_rate"].isna().iloc[0]
+    record_run(db, {"id": "a", "experiment": "e", "status": "done"}, {**first.metrics, "case_satisfaction": None},
+               first.timeseries)
+    record_run(db, {"id": "b", "experiment": "e", "status": "done"}, first.metrics, first.timeseries)
+    kinds = {k for (k,) in db.execute("select distinct typeof(resolution_rate) from timeseries")}
+    assert kinds == {"null", "real"}
+    assert {k for (k,) in db.execute("select typeof(case_satisfaction) from metrics")} == {"null", "real"}
