@@ -3,20 +3,24 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .model import CogovModel
 
+COMPONENTS = ("grid_workers", "grid_running", "offices", "social_org_staff", "purchased_services", "volunteers",
+              "data_platform", "prevention", "hotline", "petitions", "group_incidents", "deliberation")
+
 
 class Costs:
-    """Running totals per component."""
+    """Running totals per component; every component is reported, zero until it is incurred."""
 
     def __init__(self) -> None:
-        self.by_component: dict[str, float] = defaultdict(float)
+        self.by_component: dict[str, float] = dict.fromkeys(COMPONENTS, 0.0)
 
     def add(self, component: str, amount: float) -> None:
+        if component not in self.by_component:
+            raise KeyError(f"cost component {component!r} is not one of {', '.join(COMPONENTS)}")
         self.by_component[component] += float(amount)
 
     @property

@@ -5,6 +5,7 @@ import math
 import pytest
 
 from model import load_scenario, presets
+from model.costs import COMPONENTS
 
 DESIGN_METRICS = [
     "disputes_total", "resolution_rate", "grassroots_resolution_share", "median_days_to_resolve",
@@ -36,6 +37,9 @@ def test_preset_runs(name, run_preset):
     assert m["disputes_total"] > 100
     assert 0 <= m["resolution_rate"] <= 1
     assert m["cost_total"] > 0
+    parts = {k: v for k, v in m.items() if k.startswith("cost_") and k not in ("cost_total", "cost_per_resolved")}
+    assert set(parts) == {f"cost_{c}" for c in COMPONENTS}, "every cost component, zero if not incurred"
+    assert math.isclose(sum(parts.values()), m["cost_total"])
     for k, v in m.items():
         assert v is None or not (isinstance(v, float) and math.isnan(v)), k
 
