@@ -269,6 +269,10 @@ from .sensitivity_cli import make_command as _sensitivity_command  # noqa: E402
 main.add_command(_sensitivity_command(engine_options, err, fail))
 main.add_command(_calibrate_command(engine_options, err, fail))
 
+from .discovery_cli import make_command as _discovery_command  # noqa: E402
+
+main.add_command(_discovery_command(engine_options, err, fail))
+
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback unless told otherwise).")
