@@ -113,6 +113,7 @@ FINDER_TEXT: dict[Finder, tuple[str, str]] = {
     Finder.VOLUNTEER_WATCH: ("志愿者巡查", "Volunteer watch"),
     Finder.DATA_WARNING: ("大数据预警", "Data platform warning"),
     Finder.REOPENED: ("重新激化", "Reopened"),
+    Finder.ESCALATION: ("上访或群体性事件暴露", "Came to light by escalation"),
 }
 
 EVENT_TEXT: dict[str, tuple[str, str]] = {

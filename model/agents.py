@@ -84,6 +84,9 @@ class QueueHandler(mesa.Agent):
     def take(self, by_intensity: bool) -> list[int]:
         """Start as many ready cases as today's capacity allows; return them."""
         cap = self.capacity()
+        if cap <= 0:  # closed today (a forum that does not meet, an organisation without staff)
+            self.credit = 0.0
+            return []
         self.credit = min(self.credit + cap, max(cap, 1.0))
         n = int(math.floor(self.credit + 1e-9))
         if n <= 0 or not self.queue:

@@ -52,6 +52,7 @@ class Finder(IntEnum):
     VOLUNTEER_WATCH = 3
     DATA_WARNING = 4
     REOPENED = 5
+    ESCALATION = 6  # a petition or group incident brought an unknown case to light
 
 
 _FIELDS = {

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .disputes import Handler, State
+from .disputes import Finder, Handler, State
 from .feedback import experience, shake_trust
 from .routing import assign
 
@@ -40,9 +40,14 @@ def escalate(model: CogovModel) -> None:
 
 
 def _leave_queue(model: CogovModel, d: int) -> None:
+    """Take the escalating case out of any queue; a case nobody knew of comes to light."""
     ds = model.disputes
     if ds.state[d] == State.QUEUED:
         model.agent_by_id[int(ds.handler_id[d])].queue.remove(d)
+    if ds.discovered[d] < 0:
+        ds.discovered[d] = ds.known_since[d] = model.day
+        ds.found_by[d] = Finder.ESCALATION
+        model.log(d, model.day, "discovered", detail=Finder.ESCALATION.name.lower())
 
 
 def _petition(model: CogovModel, d: int, leapfrog: bool) -> None:

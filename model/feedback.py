@@ -58,8 +58,8 @@ def update_residents(model: CogovModel) -> None:
     s += fb.satisfaction_relax * (p.population.baseline_satisfaction - fb.grievance_weight * model.grievance - s)
     np.clip(s, 0, 1, out=s)
     ps = model.public_spirit
-    ps += vol.cultivation * fb.cultivation_spirit_rate * (1 - ps) - fb.spirit_decay * ps
     v = model.volunteer
+    ps += vol.cultivation * fb.cultivation_spirit_rate * (1 - ps) - fb.spirit_decay * ps * ~v  # decays without participation
     ps[v] += vol.spirit_gain_per_day * (1 - ps[v])
     np.clip(ps, 0, 1, out=ps)
     np.clip(model.trust, 0, 1, out=model.trust)

@@ -77,7 +77,7 @@ def _walk(model: type[BaseModel], prefix: str) -> list[Lever]:
             rows.append(Lever(
                 name="shocks", kind="list", default=[], unit="list of tables",
                 allowed="[[shocks]] with category, grids, start, duration, multiplier",
-                source="DESIGN §4: scenario-defined shocks", en=field.description or "", zh="冲击事件",
+                source="seed 004 L125: 大规模拆迁征地 (a demolition wave as a scenario's shock); none by default", en=field.description or "", zh="冲击事件",
             ))
         else:
             rows.append(_leaf(name, field))

@@ -70,7 +70,7 @@ class CogovModel(mesa.Model):
         self.volunteer = self.rng.random(n) < p.volunteers.initial_share
         self.participated = self.volunteer.copy()
         self.participation_factor = np.where(w.group == MIGRANT, pop.migrant_participation, 1.0)
-        self.experiences: list[float] = []  # every party experience of a case outcome, in order
+        self.experiences: list[float] = []  # the experience of each case outcome its parties lived, in order
         group_shares = np.bincount(w.group, minlength=3) / n
         self.categories = CategoryTables.build(p, group_shares)
         self.fit_table = np.array([[getattr(getattr(p.fit, h), c) for c in CATEGORIES] for h in HANDLERS])

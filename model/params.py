@@ -166,7 +166,8 @@ class Grid(Section):
     )
     patrol_strategy: Literal["random", "risk_targeted", "cooperative"] = lever(
         "random", unit="choice", zh="巡查策略", en="which households grid workers visit",
-        source="DeciUrban (agent-based study of Shanghai grid inspection strategies)",
+        source="seed 001 L279: 网格化走访 (visits as the grid's method); seed 004 L23: 高山社区 data-led 走访数据; "
+               "the three strategies compared follow DeciUrban (agent-based study of Shanghai grid inspection)",
     )
     hours_per_day: float = lever(
         8.0, unit="hours", ge=1.0, le=16.0, zh="日工作时长", en="a grid worker's working day",
@@ -456,7 +457,7 @@ class Channels(Section):
 class Smart(Section):
     data_platform: bool = lever(
         False, unit="switch", zh="大数据平台", en="big-data detection and routing support",
-        source="seed 004: 高山社区 社区e通; seed 002 一图两表四册",
+        source="seed 002 L91: 社区e通 (宜昌); seed 004 L23: 高山社区 一图两表四册",
     )
     detect_rate: float = lever(
         0.03, unit="per day", ge=0.0, le=1.0, zh="预警发现率",
@@ -565,7 +566,7 @@ class Petition(Section):
 
 class Campaign(Section):
     start_day: int = lever(0, unit="day", ge=0, le=100_000, zh="运动开始", en="first day of a campaign surge",
-                          source="scenario choice: 0 – horizon")
+                          source="seed 004 L131: 百日会战 (a campaign has a start and an end); scenario choice within 0–horizon")
     end_day: int = lever(0, unit="day", ge=0, le=100_000, zh="运动结束", en="day the surge ends (0 = no campaign)",
                         source="scenario choice: 0 – horizon; seed 004 L131 百日会战 lasts 100 days")
     multiplier: float = lever(
@@ -702,27 +703,30 @@ def _category_model(name: str, d: dict) -> type[Section]:
         growth_per_day=(float, lever(d["grow"], unit="per day", ge=0.0, le=0.2, zh=f"{zh}烈度增长",
                                      en=f"daily intensity growth of unattended {name} disputes", source=ASSUMPTION + ": ×0.5–×2")),
         group_prone=(bool, lever(d["group"], unit="switch", zh=f"{zh}易群体化", en=f"{name} disputes recruit neighbours",
-                                 source="DESIGN §2: property, land and labor are group-prone")),
+                                 source=d["groupsrc"])),
         rigid_share=(float, share(d["rigid"], zh=f"{zh}需刚性权力", en=f"share of {name} cases only an office can close",
                                   source="seed 002: 刚性权力 vs 弹性权力; value assumption ±0.2")),
         migrant_mult=(float, lever(d["mig"], unit="factor", ge=0.0, le=10.0, zh=f"{zh}流动人口倍数",
-                                   en=f"incidence of {name} among migrants relative to locals", source=d.get("migsrc", ASSUMPTION + ": 0.5–3"))),
+                                   en=f"incidence of {name} among migrants relative to locals", source=d.get("migsrc", ASSUMPTION + ": 0.2–3"))),
         elderly_mult=(float, lever(d["eld"], unit="factor", ge=0.0, le=10.0, zh=f"{zh}老年倍数",
-                                   en=f"incidence of {name} among the elderly relative to others", source=ASSUMPTION + ": 0.5–3")),
+                                   en=f"incidence of {name} among the elderly relative to others", source=ASSUMPTION + ": 0.2–3")),
     )
 
 
 _CAT_SRC = "assumption: ±50%; categories from seeds 001–004"
+# Group-prone categories are those seed 002 L85 and seed 004 name with many claimants at once
+# (property, land, labour); the rest are disputes between individuals.
+_INDIVIDUAL_SRC = "seed 002 L85: 普通民事案件(如邻里矛盾), disputes between individuals"
 _CATEGORY_DEFAULTS = {
-    "neighbor": dict(share=0.25, int=0.15, grow=0.004, group=False, rigid=0.05, mig=1.0, eld=1.2, src=_CAT_SRC),
-    "family": dict(share=0.15, int=0.2, grow=0.004, group=False, rigid=0.05, mig=0.8, eld=1.3, src=_CAT_SRC),
-    "property": dict(share=0.15, int=0.25, grow=0.005, group=True, rigid=0.3, mig=0.7, eld=1.0, src=_CAT_SRC),
-    "labor": dict(share=0.08, int=0.35, grow=0.008, group=True, rigid=0.5, mig=3.0, eld=0.3, src=_CAT_SRC,
+    "neighbor": dict(share=0.25, int=0.15, grow=0.004, group=False, rigid=0.05, mig=1.0, eld=1.2, src=_CAT_SRC, groupsrc=_INDIVIDUAL_SRC),
+    "family": dict(share=0.15, int=0.2, grow=0.004, group=False, rigid=0.05, mig=0.8, eld=1.3, src=_CAT_SRC, groupsrc=_INDIVIDUAL_SRC),
+    "property": dict(share=0.15, int=0.25, grow=0.005, group=True, rigid=0.3, mig=0.7, eld=1.0, src=_CAT_SRC, groupsrc="seed 002 L85: 涉及群体性纠纷案件(如物业纠纷)"),
+    "labor": dict(share=0.08, int=0.35, grow=0.008, group=True, rigid=0.5, mig=3.0, eld=0.3, src=_CAT_SRC, groupsrc="seed 004 L121: 企业恶意欠薪 (migrant workers' wage arrears, many claimants at once)",
                   migsrc="assumption: 1.5–4; seed 004 晋江 migrant workers and wage arrears"),
-    "land": dict(share=0.07, int=0.4, grow=0.008, group=True, rigid=0.7, mig=0.3, eld=1.2, src=_CAT_SRC),
-    "public_order": dict(share=0.08, int=0.3, grow=0.006, group=False, rigid=0.6, mig=1.3, eld=0.7, src=_CAT_SRC),
-    "environment": dict(share=0.10, int=0.2, grow=0.004, group=True, rigid=0.4, mig=0.8, eld=1.0, src=_CAT_SRC),
-    "public_service": dict(share=0.15, int=0.15, grow=0.003, group=False, rigid=0.5, mig=1.0, eld=1.5, src=_CAT_SRC),
+    "land": dict(share=0.07, int=0.4, grow=0.008, group=True, rigid=0.7, mig=0.3, eld=1.2, src=_CAT_SRC, groupsrc="seed 002 L85: 利益配置不公案件(如拆迁补偿); seed 004 L125: 大规模拆迁征地"),
+    "public_order": dict(share=0.08, int=0.3, grow=0.006, group=False, rigid=0.6, mig=1.3, eld=0.7, src=_CAT_SRC, groupsrc=_INDIVIDUAL_SRC),
+    "environment": dict(share=0.10, int=0.2, grow=0.004, group=False, rigid=0.4, mig=0.8, eld=1.0, src=_CAT_SRC, groupsrc=_INDIVIDUAL_SRC),
+    "public_service": dict(share=0.15, int=0.15, grow=0.003, group=False, rigid=0.5, mig=1.0, eld=1.5, src=_CAT_SRC, groupsrc=_INDIVIDUAL_SRC),
 }
 _CATEGORY_MODELS = {c: _category_model(c, d) for c, d in _CATEGORY_DEFAULTS.items()}
 Categories = create_model(

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from model import CogovModel, load_scenario
-from model.disputes import State
+from model.disputes import Finder, Handler, State
 
 
 def _check(model: CogovModel):
@@ -73,3 +73,40 @@ def test_network_is_symmetric_and_local():
     assert same_grid > 0.8, "ties are mostly within the grid"
     sub = w.graph(np.arange(w.grid_first[0], w.grid_first[0] + w.grid_size[0]))
     assert sub.number_of_nodes() == w.grid_size[0]
+
+
+def test_every_escalated_case_is_known():
+    """A petition or group incident brings a case to light, even one nobody had found."""
+    m = CogovModel(load_scenario("administrative_only", ["population.residents=3000"]).params, seed=1, events=True)
+    for _ in range(365):
+        m.step()
+    ds = m.disputes
+    escalated = (ds.view("petitions") > 0) | ds.view("group_incident")
+    assert escalated.any()
+    assert (ds.view("discovered")[escalated] >= 0).all()
+    by_escalation = np.flatnonzero(ds.view("found_by") == Finder.ESCALATION)
+    logged = {d for d, _, ev, *_, detail in m.log.rows if ev == "discovered" and detail == "escalation"}
+    assert set(by_escalation.tolist()) <= logged
+
+
+def test_forums_start_cases_only_on_meeting_days():
+    m = CogovModel(load_scenario("gaofeng_deliberation", ["population.residents=3000"]).params, seed=1, events=True)
+    for _ in range(365):
+        m.step()
+    interval = m.p.self_governance.interval_days
+    starts = [(day, m.agent_by_id[hid].community) for _, day, ev, kind, hid, _ in m.log.rows
+              if ev == "handling" and kind == Handler.FORUM]
+    assert starts, "the forum took cases"
+    assert all((day + community) % interval == 0 for day, community in starts)
+
+
+def test_public_spirit_decays_only_without_participation():
+    p = load_scenario("administrative_only", ["population.residents=2000", "volunteers.cultivation=0.0",
+                                              "feedback.spirit_decay=0.01"]).params
+    m = CogovModel(p, seed=5)
+    m.step()
+    before, vol = m.public_spirit.copy(), m.volunteer.copy()
+    m.step()
+    still = vol & m.volunteer
+    assert still.any() and (m.public_spirit[still] >= before[still]).all()
+    assert (m.public_spirit[~vol & ~m.volunteer] < before[~vol & ~m.volunteer]).mean() > 0.9

@@ -17,20 +17,10 @@ import pytest
 import model.model as model_module
 from experiments.docs_gen import ODD_PATH, SEED_LINE, current_block, render_block, source_kind
 from model.levers import lever_table
-from model.params import CATEGORIES
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL_DIR = ROOT / "model"
 SEED_PASSAGES = ROOT / "docs" / "seed_passages.md"
-
-# Parameters whose source fits none of the three forms today. Each is an expected failure (strict:
-# once its source is fixed in model/params.py or model/levers.py, remove it from this list).
-KNOWN_VIOLATIONS = {
-    "grid.patrol_strategy": "cites DeciUrban, a study outside the seeds, with no reference and no range",
-    "campaign.start_day": "'scenario choice: 0 – horizon' is not a seed, a public figure or an assumption",
-    "shocks": "'DESIGN §4' (model/levers.py) names the design document, not a source",
-    **{f"categories.{c}.group_prone": "'DESIGN §2' names the design document, not a source" for c in CATEGORIES},
-}
 
 ODD_HEADINGS = [
     (2, "1. Purpose and patterns"),
@@ -111,26 +101,13 @@ def test_source_rule(source, kinds):
     assert source_kind(source) == kinds
 
 
-def _provenance_cases():
-    for lv in lever_table():
-        if lv.name in KNOWN_VIOLATIONS:
-            yield pytest.param(lv, id=lv.name, marks=pytest.mark.xfail(strict=True, reason=KNOWN_VIOLATIONS[lv.name]))
-        else:
-            yield pytest.param(lv, id=lv.name)
-
-
-@pytest.mark.parametrize("lever", list(_provenance_cases()))
+@pytest.mark.parametrize("lever", [pytest.param(lv, id=lv.name) for lv in lever_table()])
 def test_source_is_a_seed_a_public_figure_or_a_ranged_assumption(lever):
     assert lever.source.strip(), f"`{lever.name}` has no source"
     assert source_kind(lever.source), (
         f"`{lever.name}` source {lever.source!r}: cite a seed (`seed 002 L85`), a public figure "
         "(`public figure: …`), or write `assumption: low–high`"
     )
-
-
-def test_known_violations_name_real_levers():
-    names = {lv.name for lv in lever_table()}
-    assert set(KNOWN_VIOLATIONS) <= names, sorted(set(KNOWN_VIOLATIONS) - names)
 
 
 def test_cited_seed_lines_are_quoted_in_seed_passages():
