@@ -107,7 +107,7 @@ def _print_summary(sc, result, run_id, db) -> None:
 
 
 HEADLINE = ["administrative_only", "co_governance", "purchase_services", "grid_management", "legal_grid",
-            "grand_mediation", "hotline"]
+            "grand_mediation", "hotline", "campaign"]
 
 
 def engine_options(f):
