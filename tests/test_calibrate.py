@@ -97,3 +97,17 @@ def test_calibrate_end_to_end_resumes(tmp_path):
 def test_calibrate_needs_a_preset_when_the_file_has_several(tmp_path):
     r = CliRunner().invoke(main, ["calibrate", str(DEFAULT_TARGETS), "--db", str(tmp_path / "x.db"), *TINY])
     assert r.exit_code == 2 and "--preset" in r.output and "legal_grid" in r.output
+
+
+def test_first_trial_is_the_preset_and_ties_go_to_the_nearest(tmp_path):
+    out = tmp_path / "out"
+    r = CliRunner().invoke(main, ["calibrate", str(DEFAULT_TARGETS), "--preset", "courtyard_self_governance",
+                                  "--fit", "self_governance.attendance=0.01:0.2", "--trials", "2", "--replicates", "1",
+                                  "--name", "cy", "--db", str(tmp_path / "c.db"), "--out", str(out), *TINY])
+    assert r.exit_code == 0, r.output
+    trials = pd.read_csv(out / "trials.csv")
+    assert trials.loc[0, "self_governance.attendance"] == 0.15  # the preset's value
+    sc = load_scenario(out / "calibrated_courtyard_self_governance.toml")
+    best = trials[trials.loss == trials.loss.min()]
+    if (best["self_governance.attendance"] == 0.15).any():
+        assert sc.params.self_governance.attendance == 0.15
