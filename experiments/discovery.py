@@ -466,6 +466,35 @@ def outcome_summary(table: pd.DataFrame, disc: Discovery) -> dict[str, Any]:
     return s
 
 
+def margin_drivers(table: pd.DataFrame, disc: Discovery) -> pd.DataFrame:
+    """Spearman rank correlation of each sampled lever with each difference (and its p-value): what
+    widens or narrows the policy's margin, whether or not the margin ever closes."""
+    from scipy.stats import spearmanr
+
+    data = table[table["complete"]]
+    rows = []
+    for short in OUTCOMES:
+        for f in disc.factors:
+            if len(data) < 3 or data[f.name].nunique() < 2 or data[f"diff_{short}"].nunique() < 2:
+                rho, pv = math.nan, math.nan
+            else:
+                rho, pv = spearmanr(data[f.name], data[f"diff_{short}"])
+            rows.append({"difference": short, "lever": f.name, "rho": float(rho), "p": float(pv)})
+    out = pd.DataFrame(rows)
+    out["abs"] = out["rho"].abs()
+    return out.sort_values(["difference", "abs"], ascending=[True, False], kind="stable").drop(columns="abs")
+
+
+def run_code_versions(db: sqlite_utils.Database, name: str) -> str:
+    """The code version(s) the experiment's finished runs recorded."""
+    if "runs" not in db.table_names():
+        return "—"
+    rows = db.query("select code_version, count(*) as n from runs where experiment = ? and status = 'done' "
+                    "group by code_version order by n desc", [name])
+    found = [f"{r['code_version']} ({r['n']} runs)" for r in rows]
+    return ", ".join(found) or "—"
+
+
 def box_sentence(b: PrimBoxResult) -> str:
     parts = []
     for _, r in b.limits.iterrows():
@@ -504,6 +533,23 @@ def markdown(disc: Discovery, table: pd.DataFrame, results: dict[str, TargetResu
         L.append(f"| `{col}` | {_f(o['mean'])} | {_f(o['min'])} | {_f(o['max'])} | {o['cases']} | {_f(o['se'])} | "
                  f"{'—' if o['marginal'] is None else o['marginal']} |")
     L += ["", f"Cases of interest (≤ 0 on either): **{s['any']} of {s['complete']}**.", ""]
+    data = table[table["complete"]]
+    if len(data):
+        L += ["### Where the margin is thinnest", "",
+              "The scenarios with the smallest difference (± its replicate standard error):", "",
+              "| difference | scenario | value | SE | the other difference |", "|---|---|---|---|---|"]
+        for short, other in (("resolution", "satisfaction"), ("satisfaction", "resolution")):
+            for sid, r in data.nsmallest(3, f"diff_{short}").iterrows():
+                L.append(f"| {short} | {sid} | {_f(r[f'diff_{short}'])} | {_f(r[f'se_{short}'])} | "
+                         f"{_f(r[f'diff_{other}'])} |")
+        drivers = margin_drivers(table, disc)
+        L += ["", "What moves the margin: Spearman rank correlation of each lever with each difference across "
+              "the scenarios (negative: the lever narrows the policy's advantage), the five strongest:", "",
+              "| difference | lever | ρ | p |", "|---|---|---|---|"]
+        for short, part in drivers.groupby("difference", sort=False):
+            for _, r in part.head(5).iterrows():
+                L.append(f"| {short} | `{r['lever']}` | {r['rho']:+.2f} | {_f(r['p'], 2)} |")
+        L.append("")
     if "outcomes" in figures:
         L += [f"![differences per scenario]({figures['outcomes'][0]})", ""]
     for target, res in results.items():
@@ -552,7 +598,8 @@ def markdown(disc: Discovery, table: pd.DataFrame, results: dict[str, TargetResu
     if notes:
         L += ["## Notes", ""] + [f"- {n}" for n in notes] + [""]
     L += ["## Reproduce", "", f"- command: `{meta['command']}`", f"- master seed: {disc.master_seed}",
-          f"- code version: {meta['code_version']}", f"- date: {meta['date']}",
+          f"- code version of the runs: {meta['run_code']}; of this analysis: {meta['code_version']}",
+          f"- date: {meta['date']}",
           f"- runs stored: {meta['runs']} (experiment `{disc.name}` in {meta['db']})",
           f"- PRIM: ema_workbench {meta['ema_version']}, peel α {meta['peel_alpha']:g}, minimum mass "
           f"{meta['mass_min']:g}, density threshold {threshold:g}", ""]
@@ -719,9 +766,10 @@ def write_outputs(db: sqlite_utils.Database, disc: Discovery, out_dir: Path, com
     results = analyse(table, disc, threshold, peel_alpha, mass_min)
     out_dir.mkdir(parents=True, exist_ok=True)
     table.to_csv(out_dir / "scenarios.csv", index_label="scenario")
+    margin_drivers(table, disc).to_csv(out_dir / "margin_drivers.csv", index=False)
     figures = plots(disc, table, results, out_dir, threshold) if draw else {}
     meta = {"command": command, "code_version": code_version(), "date": now(), "runs": len(done_keys(db, disc.name)),
-            "db": db_path, "ema_version": version("ema_workbench"), "peel_alpha": peel_alpha, "mass_min": mass_min}
+            "db": db_path, "run_code": run_code_versions(db, disc.name), "ema_version": version("ema_workbench"), "peel_alpha": peel_alpha, "mass_min": mass_min}
     md = out_dir / "discovery.md"
     md.write_text(markdown(disc, table, results, disc.notes + notes, meta, threshold, figures), encoding="utf-8")
     return table, results, md

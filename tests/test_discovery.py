@@ -44,7 +44,8 @@ def test_end_to_end_and_resume(tmp_path):
     assert (done.coi_any == ((done.diff_resolution <= 0) | (done.diff_satisfaction <= 0))).all()
     md = (out / "discovery.md").read_text(encoding="utf-8")
     assert "## Uncertainties" in md and "code version" in md and "offices.silo_penalty" in md
-    assert (out / "outcomes.png").is_file()
+    assert (out / "outcomes.png").is_file() and (out / "margin_drivers.csv").is_file()
+    assert "code version of the runs" in md
     # the same command again: nothing new runs, the analysis is redone from the store
     r = CliRunner().invoke(main, args)
     assert r.exit_code == 0, r.output
