@@ -388,6 +388,8 @@ def print_table(plan: Plan, table: pd.DataFrame, top: int) -> None:
     from rich.table import Table
 
     out = Console()
+    if not len(table):
+        return
     cols = [c for c in table.columns if c != "output"]
     for o, part in table.groupby("output", sort=False):
         t = Table(title=f"{o}" + (f" ({plan.base} − {plan.contrast})" if plan.contrast else f" ({plan.base})"),
@@ -410,4 +412,5 @@ def write_outputs(db, plan: Plan, outputs: list[str], out_dir: Path, command: st
     (out_dir / "sensitivity.md").write_text(markdown(plan, table, noise, plan.notes + notes, meta), encoding="utf-8")
     if draw and len(table):
         plots(plan, table, out_dir)
+    table.attrs["notes"] = notes
     return table, out_dir / "sensitivity.md"

@@ -96,7 +96,7 @@ def make_command(engine_options, err, fail) -> click.Command:
             fail(str(e))
             return
         print_table(plan, table, top)
-        for note in plan.notes:
+        for note in plan.notes + table.attrs.get("notes", []):
             err.print(f"note: {note}", highlight=False)
         err.print(f"indices: {out_dir / 'sensitivity.csv'} and {md}", highlight=False)
 
