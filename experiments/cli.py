@@ -292,6 +292,3 @@ from .validate_cli import validate  # noqa: E402  (defined there; it reuses engi
 
 main.add_command(validate)
 
-
-if __name__ == "__main__":
-    main()

@@ -70,7 +70,7 @@ def test_rerun_resumes_and_keeps_one_row_per_run(tmp_path):
 
 def test_hard_kill_loses_only_runs_in_flight(tmp_path):
     db_path = tmp_path / "kill.db"
-    cmd = [sys.executable, "-m", "experiments.cli", "compare", "--replicates", "8", "--steps", "150",
+    cmd = [sys.executable, "-m", "experiments", "compare", "--replicates", "8", "--steps", "150",
            "--scenarios", "administrative_only,co_governance", "--set", "population.residents=1500",
            "--db", str(db_path), "--no-report", "--workers", "2", "--name", "k"]
     proc = subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
