@@ -207,6 +207,8 @@ def report(experiment, db, lang):
         _report(open_db(db), experiment, lang)
     except KeyError as e:
         fail(str(e.args[0]))
+    except ValueError as e:
+        fail(str(e))
 
 
 @main.command()

@@ -44,6 +44,7 @@ from .design import KEY_METRICS, Design, flatten
 from .store import experiment_row, load_runs, load_timeseries, now
 
 LANGS = ("zh", "en")
+ANALYSES = {"sensitivity": "sensitivity", "calibration": "calibrate", "discovery": "discover"}  # kind → its command
 FONT_FILE = Path(importlib.util.find_spec("notojp_matplotlib").origin).parent / "fonts" / "NotoSansCJKjp-Regular.otf"
 DPI = 100
 SERIES = ["resolution_rate", "satisfaction_mean", "trust_mean", "petitions", "cost_total"]
@@ -650,6 +651,10 @@ def write_report(db: sqlite_utils.Database, experiment: str, out_dir: Path, lang
     Raises KeyError for an unknown experiment. Returns the paths: ``html``, ``markdown``, ``figures``."""
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {', '.join(LANGS)}, not {lang!r}")
+    kind = experiment_row(db, experiment)["kind"]
+    if kind in ANALYSES:
+        raise ValueError(f"experiment {experiment!r} is a {kind} run: `cogov {ANALYSES[kind]}` writes its results "
+                         f"into results/{experiment}/ and rewrites them when run again (the stored runs are reused)")
     out_dir = Path(out_dir)
     rep = Report.load(db, experiment, lang, out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -99,3 +99,12 @@ def test_unknown_experiment(db, tmp_path):
     with pytest.raises(KeyError):
         write_report(db, "no-such-experiment", tmp_path / "out")
     assert not (tmp_path / "out").exists()
+
+
+def test_analysis_experiments_point_to_their_own_command(tmp_path):
+    from experiments.store import begin_experiment
+
+    db = open_db(tmp_path / "a.db")
+    begin_experiment(db, "sa", kind="sensitivity")
+    with pytest.raises(ValueError, match="`cogov sensitivity` writes its results"):
+        write_report(db, "sa", tmp_path / "out")
