@@ -13,17 +13,15 @@ from model import ScenarioError, load_scenario, presets, simulate
 from model.levers import lever_table
 from model.run import DEFAULT_STEPS
 
+from .calibrate_cli import calibrate
+from .cli_common import engine_options, err, fail, report_experiment, run_batch
+from .discovery_cli import discover
 from .runs import RunSpec, run_row
-from .store import DEFAULT_DB, PROJECT_ROOT, SINGLE, clean, code_version, done_keys, ensure_indexes, open_db, record_run, run_id
+from .sensitivity_cli import sensitivity
+from .store import DEFAULT_DB, SINGLE, clean, code_version, ensure_indexes, open_db, record_run, run_id
+from .validate_cli import validate
 
 PROGRESS_MIN_WORK = 20_000_000  # resident-days from which a run shows a progress bar
-
-err = Console(stderr=True)
-
-
-def fail(message: str) -> None:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True, soft_wrap=True)
-    sys.exit(2)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -110,50 +108,6 @@ HEADLINE = ["administrative_only", "co_governance", "purchase_services", "grid_m
             "grand_mediation", "hotline", "campaign"]
 
 
-def engine_options(f):
-    f = click.option("--scheduler", default=None, metavar="tcp://HOST:PORT", help="Dask scheduler (with --engine dask).")(f)
-    f = click.option("--engine", "engine_name", type=click.Choice(["local", "dask"]), default="local", show_default=True,
-                     help="local worker processes, or Dask distributed.")(f)
-    f = click.option("--workers", type=click.IntRange(1, 1024), default=2, show_default=True, help="Worker processes.")(f)
-    f = click.option("--db", type=click.Path(dir_okay=False), default=str(DEFAULT_DB), show_default=True, help="Results database.")(f)
-    f = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Report language.")(f)
-    f = click.option("--no-report", is_flag=True, help="Skip the report at the end.")(f)
-    return f
-
-
-def _run_batch(design, kind, db, workers, engine_name, scheduler, lang, no_report):
-    from .batch import run_design
-    from .engine import EngineError, make_engine
-
-    store = open_db(db)
-    try:
-        engine = make_engine(engine_name, workers, scheduler)
-    except EngineError as e:
-        fail(str(e))
-        return
-    command = "cogov " + " ".join(sys.argv[1:])
-    try:
-        summary = run_design(store, design, engine, kind=kind, command=command, progress=err.is_terminal)
-    except ValueError as e:
-        fail(str(e))
-        return
-    except KeyboardInterrupt:
-        n = len(done_keys(store, design.name))
-        err.print(f"interrupted: {n} of {len(design.specs())} runs are stored; run the same command again to resume")
-        sys.exit(130)
-    err.print(f"{design.name}: {summary.ran} runs in {summary.seconds:.1f} s ({summary.skipped} already stored, "
-              f"{summary.failed} failed) → {db}", highlight=False)
-    if not no_report:
-        _report(store, design.name, lang)
-
-
-def _report(store, experiment, lang):
-    from .report import write_report
-
-    paths = write_report(store, experiment, PROJECT_ROOT / "results" / experiment, lang=lang)
-    err.print(f"report: {paths['html']} and {paths['markdown']}", highlight=False)
-
-
 @main.command()
 @click.option("--replicates", type=click.IntRange(1, 10_000), default=20, show_default=True)
 @click.option("--seed", "master_seed", type=click.IntRange(0, 2**63 - 1), default=2026, show_default=True, help="Master seed.")
@@ -176,7 +130,7 @@ def compare(replicates, master_seed, steps, names, overrides, name, db, workers,
     except (DesignError, ScenarioError) as e:
         fail(str(e))
         return
-    _run_batch(design, "compare", db, workers, engine_name, scheduler, lang, no_report)
+    run_batch(design, "compare", db, workers, engine_name, scheduler, lang, no_report)
 
 
 @main.command()
@@ -194,7 +148,7 @@ def sweep(design_ref, replicates, db, workers, engine_name, scheduler, lang, no_
     except DesignError as e:
         fail(str(e))
         return
-    _run_batch(design, "sweep", db, workers, engine_name, scheduler, lang, no_report)
+    run_batch(design, "sweep", db, workers, engine_name, scheduler, lang, no_report)
 
 
 @main.command()
@@ -204,7 +158,7 @@ def sweep(design_ref, replicates, db, workers, engine_name, scheduler, lang, no_
 def report(experiment, db, lang):
     """Write the HTML and Markdown report of a stored EXPERIMENT into results/EXPERIMENT/."""
     try:
-        _report(open_db(db), experiment, lang)
+        report_experiment(open_db(db), experiment, lang)
     except KeyError as e:
         fail(str(e.args[0]))
     except ValueError as e:
@@ -265,15 +219,6 @@ def levers_markdown(rows) -> str:
     return "\n".join(lines)
 
 
-from .calibrate_cli import make_command as _calibrate_command  # noqa: E402
-from .sensitivity_cli import make_command as _sensitivity_command  # noqa: E402
-
-main.add_command(_sensitivity_command(engine_options, err, fail))
-main.add_command(_calibrate_command(engine_options, err, fail))
-
-from .discovery_cli import make_command as _discovery_command  # noqa: E402
-
-main.add_command(_discovery_command(engine_options, err, fail))
 
 
 @main.command()
@@ -290,7 +235,6 @@ def ui(host, port, lang):
                               "--production", "--no-open", "--no-check-version", "--log-level", "warning"])
 
 
-from .validate_cli import validate  # noqa: E402  (defined there; it reuses engine_options above)
-
-main.add_command(validate)
+for command in (validate, sensitivity, calibrate, discover):
+    main.add_command(command)
 

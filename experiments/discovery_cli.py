@@ -1,6 +1,4 @@
-"""The `cogov discover` command, built by `make_command`: `experiments.cli` calls it with its shared
-engine options and error helpers, so this module never imports the CLI module (the analysis is in
-`experiments.discovery`)."""
+"""The `cogov discover` command; the analysis is in `experiments.discovery`."""
 
 from __future__ import annotations
 
@@ -14,91 +12,88 @@ from model.run import DEFAULT_STEPS
 from model.scenario import ScenarioError, load_scenario, parse_override
 
 from .batch import run_design
+from .cli_common import engine_options, err, fail
 from .discovery import POLICY, VERSUS, Discovery, print_summary, resolve_uncertain, write_outputs
 from .store import PROJECT_ROOT, done_keys, open_db
 
 
-def make_command(engine_options, err, fail) -> click.Command:
-    """The click command, given the CLI's `engine_options` decorator, its stderr console and `fail`."""
+@click.command()
+@click.option("--policy", default=POLICY, show_default=True, help="The arrangement whose advantage is questioned.")
+@click.option("--versus", default=VERSUS, show_default=True, help="The arrangement it is compared with.")
+@click.option("--uncertain", "uncertain", multiple=True, metavar="LEVER[=LOW:HIGH]",
+              help="Add a lever to the sampled assumptions, or change a default one's range (repeatable; "
+                   "commas allowed). Without a range, the range its source states.")
+@click.option("--only", is_flag=True, help="Sample only the --uncertain levers, not the default set.")
+@click.option("-n", "--n", "n", type=click.IntRange(2, 100_000), default=200, show_default=True,
+              help="Scenarios (Latin hypercube samples).")
+@click.option("--replicates", type=click.IntRange(1, 10_000), default=2, show_default=True,
+              help="Replicates per scenario and arrangement; the analysis uses their mean.")
+@click.option("--steps", type=click.IntRange(1, 100_000), default=DEFAULT_STEPS, show_default=True)
+@click.option("--seed", "master_seed", type=click.IntRange(0, 2**32 - 1), default=2026, show_default=True,
+              help="Master seed (sampling and runs).")
+@click.option("--set", "overrides", multiple=True, metavar="SECTION.FIELD=VALUE", help="Fix a lever for every run.")
+@click.option("--threshold", type=click.FloatRange(0.0, 1.0, min_open=True), default=0.8, show_default=True,
+              help="PRIM density threshold: the share of cases of interest a box must reach.")
+@click.option("--peel-alpha", type=click.FloatRange(0.01, 0.5), default=0.05, show_default=True,
+              help="PRIM peeling share per step.")
+@click.option("--mass-min", type=click.FloatRange(0.01, 0.5), default=0.05, show_default=True,
+              help="Smallest PRIM box (and CART leaf), as a share of the scenarios.")
+@click.option("--name", default=None, help="Experiment name [default: discover_<policy>_vs_<versus>].")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
+              help="Folder for discovery.md, scenarios.csv and the figures [default: results/EXPERIMENT/].")
+@engine_options
+def discover(policy, versus, uncertain, only, n, replicates, steps, master_seed, overrides, threshold, peel_alpha,
+             mass_min, name, out_dir, db, workers, engine_name, scheduler, lang, no_report):
+    """Scenario discovery: where the assumptions make POLICY not beat VERSUS (PRIM, with CART as a check).
 
-    @click.command()
-    @click.option("--policy", default=POLICY, show_default=True, help="The arrangement whose advantage is questioned.")
-    @click.option("--versus", default=VERSUS, show_default=True, help="The arrangement it is compared with.")
-    @click.option("--uncertain", "uncertain", multiple=True, metavar="LEVER[=LOW:HIGH]",
-                  help="Add a lever to the sampled assumptions, or change a default one's range (repeatable; "
-                       "commas allowed). Without a range, the range its source states.")
-    @click.option("--only", is_flag=True, help="Sample only the --uncertain levers, not the default set.")
-    @click.option("-n", "--n", "n", type=click.IntRange(2, 100_000), default=200, show_default=True,
-                  help="Scenarios (Latin hypercube samples).")
-    @click.option("--replicates", type=click.IntRange(1, 10_000), default=2, show_default=True,
-                  help="Replicates per scenario and arrangement; the analysis uses their mean.")
-    @click.option("--steps", type=click.IntRange(1, 100_000), default=DEFAULT_STEPS, show_default=True)
-    @click.option("--seed", "master_seed", type=click.IntRange(0, 2**32 - 1), default=2026, show_default=True,
-                  help="Master seed (sampling and runs).")
-    @click.option("--set", "overrides", multiple=True, metavar="SECTION.FIELD=VALUE", help="Fix a lever for every run.")
-    @click.option("--threshold", type=click.FloatRange(0.0, 1.0, min_open=True), default=0.8, show_default=True,
-                  help="PRIM density threshold: the share of cases of interest a box must reach.")
-    @click.option("--peel-alpha", type=click.FloatRange(0.01, 0.5), default=0.05, show_default=True,
-                  help="PRIM peeling share per step.")
-    @click.option("--mass-min", type=click.FloatRange(0.01, 0.5), default=0.05, show_default=True,
-                  help="Smallest PRIM box (and CART leaf), as a share of the scenarios.")
-    @click.option("--name", default=None, help="Experiment name [default: discover_<policy>_vs_<versus>].")
-    @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
-                  help="Folder for discovery.md, scenarios.csv and the figures [default: results/EXPERIMENT/].")
-    @engine_options
-    def discover(policy, versus, uncertain, only, n, replicates, steps, master_seed, overrides, threshold, peel_alpha,
-                 mass_min, name, out_dir, db, workers, engine_name, scheduler, lang, no_report):
-        """Scenario discovery: where the assumptions make POLICY not beat VERSUS (PRIM, with CART as a check).
+    Samples the shared assumptions with a Latin hypercube, runs every scenario on both arrangements
+    (same values, same seeds) through the batch engine into the store — resumable — and looks for
+    the region where POLICY − VERSUS ≤ 0 on resolution_rate or on satisfaction_mean."""
+    from .engine import EngineError, make_engine
 
-        Samples the shared assumptions with a Latin hypercube, runs every scenario on both arrangements
-        (same values, same seeds) through the batch engine into the store — resumable — and looks for
-        the region where POLICY − VERSUS ≤ 0 on resolution_rate or on satisfaction_mean."""
-        from .engine import EngineError, make_engine
+    name = name or f"discover_{Path(policy).stem}_vs_{Path(versus).stem}"
+    if not re.fullmatch(r"[A-Za-z0-9_.-]+", name):
+        fail(f"--name {name!r}: letters, digits, _ . - only")
+    try:
+        fixed = dict(parse_override(o) for o in overrides)
+        load_scenario(policy, fixed)
+        load_scenario(versus, fixed)
+        if policy == versus:
+            raise ScenarioError(f"--versus {versus!r}: the same arrangement as --policy; allowed: another preset or file")
+        specs = [s.strip() for u in uncertain for s in u.split(",") if s.strip()]
+        factors, notes = resolve_uncertain(specs, policy, versus, fixed, only=only)
+        disc = Discovery(name, policy, versus, factors, n, replicates, steps, master_seed, fixed, notes)
+        design = disc.design()
+        for _, scenario, ov in design.points[:2]:  # both arrangements accept the sampled values
+            load_scenario(scenario, ov)
+    except ScenarioError as e:
+        fail(str(e))
+        return
+    store = open_db(db)
+    try:
+        engine = make_engine(engine_name, workers, scheduler)
+    except EngineError as e:
+        fail(str(e))
+        return
+    command = "cogov " + " ".join(sys.argv[1:])
+    err.print(f"{name}: {len(factors)} uncertain levers, {n} scenarios × 2 arrangements × {replicates} "
+              f"replicate{'s' if replicates > 1 else ''} = {len(design.specs())} runs", highlight=False)
+    try:
+        summary = run_design(store, design, engine, kind="discovery", command=command, progress=err.is_terminal)
+    except ValueError as e:
+        fail(str(e))
+        return
+    except KeyboardInterrupt:
+        err.print(f"interrupted: {len(done_keys(store, name))} of {len(design.specs())} runs are stored; "
+                  "run the same command again to resume")
+        sys.exit(130)
+    err.print(f"{name}: {summary.ran} runs in {summary.seconds:.1f} s ({summary.skipped} already stored, "
+              f"{summary.failed} failed) → {db}", highlight=False)
+    out_dir = Path(out_dir) if out_dir else PROJECT_ROOT / "results" / name
+    table, results, md = write_outputs(store, disc, out_dir, command, db, threshold=threshold,
+                                       peel_alpha=peel_alpha, mass_min=mass_min, draw=not no_report)
+    print_summary(disc, table, results, threshold)
+    for note in disc.notes:
+        err.print(f"note: {note}", highlight=False)
+    err.print(f"scenario table: {out_dir / 'scenarios.csv'}; report: {md}", highlight=False)
 
-        name = name or f"discover_{Path(policy).stem}_vs_{Path(versus).stem}"
-        if not re.fullmatch(r"[A-Za-z0-9_.-]+", name):
-            fail(f"--name {name!r}: letters, digits, _ . - only")
-        try:
-            fixed = dict(parse_override(o) for o in overrides)
-            load_scenario(policy, fixed)
-            load_scenario(versus, fixed)
-            if policy == versus:
-                raise ScenarioError(f"--versus {versus!r}: the same arrangement as --policy; allowed: another preset or file")
-            specs = [s.strip() for u in uncertain for s in u.split(",") if s.strip()]
-            factors, notes = resolve_uncertain(specs, policy, versus, fixed, only=only)
-            disc = Discovery(name, policy, versus, factors, n, replicates, steps, master_seed, fixed, notes)
-            design = disc.design()
-            for _, scenario, ov in design.points[:2]:  # both arrangements accept the sampled values
-                load_scenario(scenario, ov)
-        except ScenarioError as e:
-            fail(str(e))
-            return
-        store = open_db(db)
-        try:
-            engine = make_engine(engine_name, workers, scheduler)
-        except EngineError as e:
-            fail(str(e))
-            return
-        command = "cogov " + " ".join(sys.argv[1:])
-        err.print(f"{name}: {len(factors)} uncertain levers, {n} scenarios × 2 arrangements × {replicates} "
-                  f"replicate{'s' if replicates > 1 else ''} = {len(design.specs())} runs", highlight=False)
-        try:
-            summary = run_design(store, design, engine, kind="discovery", command=command, progress=err.is_terminal)
-        except ValueError as e:
-            fail(str(e))
-            return
-        except KeyboardInterrupt:
-            err.print(f"interrupted: {len(done_keys(store, name))} of {len(design.specs())} runs are stored; "
-                      "run the same command again to resume")
-            sys.exit(130)
-        err.print(f"{name}: {summary.ran} runs in {summary.seconds:.1f} s ({summary.skipped} already stored, "
-                  f"{summary.failed} failed) → {db}", highlight=False)
-        out_dir = Path(out_dir) if out_dir else PROJECT_ROOT / "results" / name
-        table, results, md = write_outputs(store, disc, out_dir, command, db, threshold=threshold,
-                                           peel_alpha=peel_alpha, mass_min=mass_min, draw=not no_report)
-        print_summary(disc, table, results, threshold)
-        for note in disc.notes:
-            err.print(f"note: {note}", highlight=False)
-        err.print(f"scenario table: {out_dir / 'scenarios.csv'}; report: {md}", highlight=False)
-
-    return discover

@@ -9,7 +9,7 @@ from rich.table import Table
 from model.run import DEFAULT_STEPS
 from model.scenario import ScenarioError, parse_override
 
-from .cli import _report, _run_batch, engine_options, err, fail
+from .cli_common import engine_options, err, fail, report_experiment, run_batch
 from .design import DesignError
 from .store import open_db
 from .validate import DEFAULT_REPLICATES, Data, designs, evaluate_all, experiments_of, markdown_table, rows, select
@@ -40,7 +40,7 @@ def validate(replicates, master_seed, steps, overrides, facts, name, markdown, d
         fail(str(e))
         return
     for design, kind in plan:
-        _run_batch(design, kind, db, workers, engine_name, scheduler, lang, no_report=True)
+        run_batch(design, kind, db, workers, engine_name, scheduler, lang, no_report=True)
     store = open_db(db)
     results = evaluate_all(Data.load(store, experiments_of(name)), chosen)
     if markdown:
@@ -57,4 +57,4 @@ def validate(replicates, master_seed, steps, overrides, facts, name, markdown, d
     err.print(f"{passed} of {len(results)} facts pass; " + ", ".join(f"{r.fact.id}: {r.status}" for r in results),
               highlight=False)
     if not no_report and any(d.name == name for d, _ in plan):
-        _report(store, name, lang)
+        report_experiment(store, name, lang)

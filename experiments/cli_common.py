@@ -1,0 +1,62 @@
+"""What the `cogov` commands share: the error console, the one-line failure, the engine options
+and running a design into the store with its report. Every command module imports it from here."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from rich.console import Console
+
+from .store import DEFAULT_DB, PROJECT_ROOT, done_keys, open_db
+
+err = Console(stderr=True)
+
+
+def fail(message: str) -> None:
+    err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True, soft_wrap=True)
+    sys.exit(2)
+
+
+def engine_options(f):
+    f = click.option("--scheduler", default=None, metavar="tcp://HOST:PORT", help="Dask scheduler (with --engine dask).")(f)
+    f = click.option("--engine", "engine_name", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+                     help="local worker processes, or Dask distributed.")(f)
+    f = click.option("--workers", type=click.IntRange(1, 1024), default=2, show_default=True, help="Worker processes.")(f)
+    f = click.option("--db", type=click.Path(dir_okay=False), default=str(DEFAULT_DB), show_default=True, help="Results database.")(f)
+    f = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Report language.")(f)
+    f = click.option("--no-report", is_flag=True, help="Skip the report at the end.")(f)
+    return f
+
+
+def run_batch(design, kind, db, workers, engine_name, scheduler, lang, no_report):
+    from .batch import run_design
+    from .engine import EngineError, make_engine
+
+    store = open_db(db)
+    try:
+        engine = make_engine(engine_name, workers, scheduler)
+    except EngineError as e:
+        fail(str(e))
+        return
+    command = "cogov " + " ".join(sys.argv[1:])
+    try:
+        summary = run_design(store, design, engine, kind=kind, command=command, progress=err.is_terminal)
+    except ValueError as e:
+        fail(str(e))
+        return
+    except KeyboardInterrupt:
+        n = len(done_keys(store, design.name))
+        err.print(f"interrupted: {n} of {len(design.specs())} runs are stored; run the same command again to resume")
+        sys.exit(130)
+    err.print(f"{design.name}: {summary.ran} runs in {summary.seconds:.1f} s ({summary.skipped} already stored, "
+              f"{summary.failed} failed) → {db}", highlight=False)
+    if not no_report:
+        report_experiment(store, design.name, lang)
+
+
+def report_experiment(store, experiment, lang):
+    from .report import write_report
+
+    paths = write_report(store, experiment, PROJECT_ROOT / "results" / experiment, lang=lang)
+    err.print(f"report: {paths['html']} and {paths['markdown']}", highlight=False)
