@@ -13,7 +13,7 @@ from model.run import DEFAULT_STEPS
 from model.scenario import ScenarioError, parse_override
 
 from .calibrate import DEFAULT_TARGETS, Calibration, TargetsError, fmt, load_targets, parse_fit, run_study, write_outputs
-from .cli_common import engine_options, err, fail
+from .cli_common import command_line, engine_options, err, fail, open_engine
 from .store import PROJECT_ROOT, done_keys, open_db
 
 
@@ -35,8 +35,6 @@ from .store import PROJECT_ROOT, done_keys, open_db
 def calibrate(targets_path, preset, fit_specs, trials, replicates, steps, master_seed, overrides, name, out_dir,
               db, workers, engine_name, scheduler, lang, no_report):
     """Fit levers of a preset to the targets in TARGETS (TOML) with optuna; resumable from the store."""
-    from .engine import EngineError, make_engine
-
     try:
         tf = load_targets(targets_path)
         covered = sorted({t.preset for t in tf.targets})
@@ -68,12 +66,8 @@ def calibrate(targets_path, preset, fit_specs, trials, replicates, steps, master
         fail(f"--name {name!r}: letters, digits, _ . - only")
     cal = Calibration(name, preset, targets, ranges, replicates, steps, master_seed, fixed, str(targets_path))
     store = open_db(db)
-    try:
-        engine = make_engine(engine_name, workers, scheduler)
-    except EngineError as e:
-        fail(str(e))
-        return
-    command = "cogov " + " ".join(sys.argv[1:])
+    engine = open_engine(engine_name, workers, scheduler)
+    command = command_line()
     err.print(f"{name}: {preset}, {len(targets)} target(s), fitting {', '.join(ranges)}; "
               f"{trials} trials × {replicates} replicates", highlight=False)
 

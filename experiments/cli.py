@@ -18,7 +18,7 @@ from .cli_common import engine_options, err, fail, report_experiment, run_batch
 from .discovery_cli import discover
 from .runs import RunSpec, run_row
 from .sensitivity_cli import sensitivity
-from .store import DEFAULT_DB, SINGLE, clean, code_version, ensure_indexes, open_db, record_run, run_id
+from .store import DEFAULT_DB, PROJECT_ROOT, SINGLE, clean, code_version, ensure_indexes, open_db, record_run, run_id
 from .validate_cli import validate
 
 PROGRESS_MIN_WORK = 20_000_000  # resident-days from which a run shows a progress bar

@@ -29,26 +29,37 @@ def engine_options(f):
     return f
 
 
-def run_batch(design, kind, db, workers, engine_name, scheduler, lang, no_report):
-    from .batch import run_design
+def open_engine(engine_name: str, workers: int, scheduler: str | None):
+    """The engine the options ask for, or one line saying why it cannot start."""
     from .engine import EngineError, make_engine
 
-    store = open_db(db)
     try:
-        engine = make_engine(engine_name, workers, scheduler)
+        return make_engine(engine_name, workers, scheduler)
     except EngineError as e:
         fail(str(e))
-        return
-    command = "cogov " + " ".join(sys.argv[1:])
+
+
+def command_line() -> str:
+    return "cogov " + " ".join(sys.argv[1:])
+
+
+def store_runs(store, design, engine, kind: str):
+    """Run `design` into the store with a progress bar; on Ctrl-C say how much is kept and exit 130."""
+    from .batch import run_design
+
     try:
-        summary = run_design(store, design, engine, kind=kind, command=command, progress=err.is_terminal)
+        return run_design(store, design, engine, kind=kind, command=command_line(), progress=err.is_terminal)
     except ValueError as e:
         fail(str(e))
-        return
     except KeyboardInterrupt:
         n = len(done_keys(store, design.name))
         err.print(f"interrupted: {n} of {len(design.specs())} runs are stored; run the same command again to resume")
         sys.exit(130)
+
+
+def run_batch(design, kind, db, workers, engine_name, scheduler, lang, no_report):
+    store = open_db(db)
+    summary = store_runs(store, design, open_engine(engine_name, workers, scheduler), kind)
     err.print(f"{design.name}: {summary.ran} runs in {summary.seconds:.1f} s ({summary.skipped} already stored, "
               f"{summary.failed} failed) → {db}", highlight=False)
     if not no_report:

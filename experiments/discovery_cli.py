@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 import click
@@ -11,10 +10,9 @@ import click
 from model.run import DEFAULT_STEPS
 from model.scenario import ScenarioError, load_scenario, parse_override
 
-from .batch import run_design
-from .cli_common import engine_options, err, fail
+from .cli_common import command_line, engine_options, err, fail, open_engine, store_runs
 from .discovery import POLICY, VERSUS, Discovery, print_summary, resolve_uncertain, write_outputs
-from .store import PROJECT_ROOT, done_keys, open_db
+from .store import PROJECT_ROOT, open_db
 
 
 @click.command()
@@ -49,8 +47,6 @@ def discover(policy, versus, uncertain, only, n, replicates, steps, master_seed,
     Samples the shared assumptions with a Latin hypercube, runs every scenario on both arrangements
     (same values, same seeds) through the batch engine into the store — resumable — and looks for
     the region where POLICY − VERSUS ≤ 0 on resolution_rate or on satisfaction_mean."""
-    from .engine import EngineError, make_engine
-
     name = name or f"discover_{Path(policy).stem}_vs_{Path(versus).stem}"
     if not re.fullmatch(r"[A-Za-z0-9_.-]+", name):
         fail(f"--name {name!r}: letters, digits, _ . - only")
@@ -70,27 +66,14 @@ def discover(policy, versus, uncertain, only, n, replicates, steps, master_seed,
         fail(str(e))
         return
     store = open_db(db)
-    try:
-        engine = make_engine(engine_name, workers, scheduler)
-    except EngineError as e:
-        fail(str(e))
-        return
-    command = "cogov " + " ".join(sys.argv[1:])
+    engine = open_engine(engine_name, workers, scheduler)
     err.print(f"{name}: {len(factors)} uncertain levers, {n} scenarios × 2 arrangements × {replicates} "
               f"replicate{'s' if replicates > 1 else ''} = {len(design.specs())} runs", highlight=False)
-    try:
-        summary = run_design(store, design, engine, kind="discovery", command=command, progress=err.is_terminal)
-    except ValueError as e:
-        fail(str(e))
-        return
-    except KeyboardInterrupt:
-        err.print(f"interrupted: {len(done_keys(store, name))} of {len(design.specs())} runs are stored; "
-                  "run the same command again to resume")
-        sys.exit(130)
+    summary = store_runs(store, design, engine, "discovery")
     err.print(f"{name}: {summary.ran} runs in {summary.seconds:.1f} s ({summary.skipped} already stored, "
               f"{summary.failed} failed) → {db}", highlight=False)
     out_dir = Path(out_dir) if out_dir else PROJECT_ROOT / "results" / name
-    table, results, md = write_outputs(store, disc, out_dir, command, db, threshold=threshold,
+    table, results, md = write_outputs(store, disc, out_dir, command_line(), db, threshold=threshold,
                                        peel_alpha=peel_alpha, mass_min=mass_min, draw=not no_report)
     print_summary(disc, table, results, threshold)
     for note in disc.notes:

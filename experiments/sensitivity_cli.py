@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 import click
@@ -11,11 +10,10 @@ import click
 from model.run import DEFAULT_STEPS
 from model.scenario import ScenarioError, load_scenario, parse_override
 
-from .batch import run_design
-from .cli_common import engine_options, err, fail
+from .cli_common import command_line, engine_options, err, fail, open_engine, store_runs
 from .design import KEY_METRICS
 from .sensitivity import METHODS, Plan, print_table, resolve_factors, write_outputs
-from .store import PROJECT_ROOT, done_keys, open_db
+from .store import PROJECT_ROOT, open_db
 
 
 @click.command()
@@ -43,8 +41,6 @@ from .store import PROJECT_ROOT, done_keys, open_db
 def sensitivity(preset, method, lever_specs, outputs, contrast, n, replicates, steps, master_seed, overrides, name,
                 out_dir, top, db, workers, engine_name, scheduler, lang, no_report):
     """Morris or Sobol sensitivity of PRESET's outputs to its assumptions (resumable; indices from the store)."""
-    from .engine import EngineError, make_engine
-
     name = name or f"sensitivity_{method}_{Path(preset).stem}" + (f"_vs_{Path(contrast).stem}" if contrast else "")
     if not re.fullmatch(r"[A-Za-z0-9_.-]+", name):
         fail(f"--name {name!r}: letters, digits, _ . - only")
@@ -65,29 +61,16 @@ def sensitivity(preset, method, lever_specs, outputs, contrast, n, replicates, s
         fail(str(e))
         return
     store = open_db(db)
-    try:
-        engine = make_engine(engine_name, workers, scheduler)
-    except EngineError as e:
-        fail(str(e))
-        return
-    command = "cogov " + " ".join(sys.argv[1:])
+    engine = open_engine(engine_name, workers, scheduler)
     err.print(f"{name}: {method}, {len(factors)} levers, {len(plan.labels())} sample rows"
-              + (f" × 2 presets" if contrast else "") + f" × {replicates} replicates = {len(design.specs())} runs",
+              + (" × 2 presets" if contrast else "") + f" × {replicates} replicates = {len(design.specs())} runs",
               highlight=False)
-    try:
-        summary = run_design(store, design, engine, kind="sensitivity", command=command, progress=err.is_terminal)
-    except ValueError as e:
-        fail(str(e))
-        return
-    except KeyboardInterrupt:
-        err.print(f"interrupted: {len(done_keys(store, name))} of {len(design.specs())} runs are stored; "
-                  "run the same command again to resume")
-        sys.exit(130)
+    summary = store_runs(store, design, engine, "sensitivity")
     err.print(f"{name}: {summary.ran} runs in {summary.seconds:.1f} s ({summary.skipped} already stored, "
               f"{summary.failed} failed) → {db}", highlight=False)
     out_dir = Path(out_dir) if out_dir else PROJECT_ROOT / "results" / name
     try:
-        table, md = write_outputs(store, plan, outs, out_dir, command, db, draw=not no_report)
+        table, md = write_outputs(store, plan, outs, out_dir, command_line(), db, draw=not no_report)
     except ScenarioError as e:
         fail(str(e))
         return
