@@ -23,7 +23,6 @@ import json
 import math
 import operator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
@@ -34,7 +33,6 @@ from scipy import stats
 from .design import Design, build_design, label
 from .store import load_runs, load_timeseries
 
-SEED_DIR = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 SEED_FILES = {
     "000": "000_fcd3445bb02bbe43.txt",
     "001": "001_e45cc0731b1b7778.txt",
