@@ -44,12 +44,17 @@ def _lines(ax, shown: Shown, column: str, label: str, colour: str, scale: float 
                     label=f"{label} ({tag})" if len(shown) > 1 else label, lw=1.6)
 
 
-def _finish(ax, t: T, title: str, legend: bool = True) -> None:
+def _finish(ax, t: T, title: str, legend: bool = True, days: int = 1) -> None:
     ax.set_title(title)
     ax.set_xlabel(t("axis_day"))
+    ax.set_xlim(1, max(days, 2))
     ax.grid(alpha=0.3)
     if legend and ax.get_legend_handles_labels()[0]:
         ax.legend(loc="best", frameon=False)
+
+
+def _days(shown: Shown) -> int:
+    return max(sim.day for _, sim in shown)
 
 
 def states_figure(shown: Shown, t: T) -> Figure:
@@ -61,7 +66,7 @@ def states_figure(shown: Shown, t: T) -> Figure:
             ys = [df[f"state_{s.name.lower()}"].to_numpy(float) for s in OPEN_STATES]
             ax.stackplot(df["day"], ys, labels=[t.state(s) for s in OPEN_STATES], colors=STATE_COLOURS, alpha=0.9)
         title = t("states_chart") + (f" — {tag}" if len(shown) > 1 else "")
-        _finish(ax, t, title, legend=False)
+        _finish(ax, t, title, legend=False, days=sim.day)
     handles, labels = axes[0].get_legend_handles_labels()
     if handles:
         axes[-1].legend(handles[::-1], labels[::-1], loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
@@ -72,7 +77,10 @@ def resolution_figure(shown: Shown, t: T) -> Figure:
     fig, (ax,) = _figure()
     _lines(ax, shown, "resolution_rate", t.metric("resolution_rate"), "#1f77b4")
     ax.set_ylim(0, 1.02)
-    _finish(ax, t, t("rates_chart"))
+    if not any(sim.series()["resolution_rate"].notna().any() for _, sim in shown if sim.day):
+        wait = shown[0][1].model.p.disputes.judge_after_days
+        ax.text(0.5, 0.5, t("rate_wait", n=wait), transform=ax.transAxes, ha="center", va="center", color="#666")
+    _finish(ax, t, t("rates_chart"), days=_days(shown))
     return fig
 
 
@@ -82,7 +90,7 @@ def satisfaction_figure(shown: Shown, t: T) -> Figure:
     _lines(ax, shown, "satisfaction_local", t("local"), "#2ca02c")
     _lines(ax, shown, "satisfaction_migrant", t("migrant"), "#ff7f0e")
     _lines(ax, shown, "trust_mean", t("trust"), "#9467bd")
-    _finish(ax, t, t("sat_chart"))
+    _finish(ax, t, t("sat_chart"), days=_days(shown))
     return fig
 
 
@@ -90,7 +98,7 @@ def petitions_figure(shown: Shown, t: T) -> Figure:
     fig, (ax,) = _figure()
     _lines(ax, shown, "petitions", t("petitions"), "#d62728")
     _lines(ax, shown, "group_incidents", t("group_incidents"), "#8c564b")
-    _finish(ax, t, t("petition_chart"))
+    _finish(ax, t, t("petition_chart"), days=_days(shown))
     return fig
 
 
@@ -98,7 +106,7 @@ def cost_figure(shown: Shown, t: T) -> Figure:
     fig, (ax,) = _figure()
     _lines(ax, shown, "cost_total", t("cost_chart"), "#17becf")
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
-    _finish(ax, t, t("cost_chart"), legend=len(shown) > 1)
+    _finish(ax, t, t("cost_chart"), legend=len(shown) > 1, days=_days(shown))
     return fig
 
 

@@ -44,6 +44,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "journey": ("流转轨迹", "Case journey"),
     "states_chart": ("各状态的纠纷数", "Disputes by lifecycle state"),
     "rates_chart": ("化解率", "Resolution rate"),
+    "rate_wait": ("案件被发现满 {n} 天后才计入化解率", "A case counts once it has been known for {n} days"),
     "sat_chart": ("满意度与信任", "Satisfaction and trust"),
     "petition_chart": ("信访与群体性事件", "Petitions and group incidents"),
     "cost_chart": ("累计成本（元）", "Cumulative cost (¥)"),
