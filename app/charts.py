@@ -84,29 +84,30 @@ def resolution_figure(shown: Shown, t: T) -> Figure:
     return fig
 
 
+def _line_figure(shown: Shown, t: T, title: str, series: list[tuple[str, str, str]], legend: bool = True) -> Figure:
+    """One panel of daily series, each (column, label, colour), for every arrangement on show."""
+    fig, (ax,) = _figure()
+    for column, label, colour in series:
+        _lines(ax, shown, column, label, colour)
+    _finish(ax, t, title, legend=legend, days=_days(shown))
+    return fig
+
+
 def satisfaction_figure(shown: Shown, t: T) -> Figure:
     """Satisfaction of locals and migrants (the gap between the lines) and trust."""
-    fig, (ax,) = _figure()
-    _lines(ax, shown, "satisfaction_local", t("local"), "#2ca02c")
-    _lines(ax, shown, "satisfaction_migrant", t("migrant"), "#ff7f0e")
-    _lines(ax, shown, "trust_mean", t("trust"), "#9467bd")
-    _finish(ax, t, t("sat_chart"), days=_days(shown))
-    return fig
+    return _line_figure(shown, t, t("sat_chart"), [("satisfaction_local", t("local"), "#2ca02c"),
+                                                   ("satisfaction_migrant", t("migrant"), "#ff7f0e"),
+                                                   ("trust_mean", t("trust"), "#9467bd")])
 
 
 def petitions_figure(shown: Shown, t: T) -> Figure:
-    fig, (ax,) = _figure()
-    _lines(ax, shown, "petitions", t("petitions"), "#d62728")
-    _lines(ax, shown, "group_incidents", t("group_incidents"), "#8c564b")
-    _finish(ax, t, t("petition_chart"), days=_days(shown))
-    return fig
+    return _line_figure(shown, t, t("petition_chart"), [("petitions", t("petitions"), "#d62728"),
+                                                        ("group_incidents", t("group_incidents"), "#8c564b")])
 
 
 def cost_figure(shown: Shown, t: T) -> Figure:
-    fig, (ax,) = _figure()
-    _lines(ax, shown, "cost_total", t("cost_chart"), "#17becf")
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
-    _finish(ax, t, t("cost_chart"), legend=len(shown) > 1, days=_days(shown))
+    fig = _line_figure(shown, t, t("cost_chart"), [("cost_total", t("cost_chart"), "#17becf")], legend=len(shown) > 1)
+    fig.axes[0].yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
     return fig
 
 

@@ -197,6 +197,9 @@ def JourneyTab(board: Board, t: T, version: int):
     Table(table, "cogov-journey")
 
 
+TABS = [("overview", Overview), ("map", MapTab), ("network", NetworkTab), ("journey", JourneyTab)]
+
+
 @solara.component
 def Page():
     lang = solara.use_reactive(default_lang())
@@ -256,16 +259,8 @@ def Page():
     solara.HTML(tag="h3", unsafe_innerHTML=f"{t('day', day=board.day)} / {MAX_DAYS}" if board.day else t("not_started"),
                 classes=["cogov-day"])
     with solara.lab.Tabs(value=tab, lazy=True):
-        with solara.lab.Tab(t("overview")):
-            if tab.value == 0:
-                Overview(board, t, version.value)
-        with solara.lab.Tab(t("map")):
-            if tab.value == 1:
-                MapTab(board, t, version.value)
-        with solara.lab.Tab(t("network")):
-            if tab.value == 2:
-                NetworkTab(board, t, version.value)
-        with solara.lab.Tab(t("journey")):
-            if tab.value == 3:
-                JourneyTab(board, t, version.value)
+        for i, (key, view) in enumerate(TABS):
+            with solara.lab.Tab(t(key)):
+                if tab.value == i:
+                    view(board, t, version.value)
     solara.Text(t("footer"), style={"font-size": "0.8em", "color": "#777"})
