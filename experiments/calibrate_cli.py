@@ -9,11 +9,10 @@ from pathlib import Path
 import click
 
 from model import load_scenario
-from model.run import DEFAULT_STEPS
 from model.scenario import ScenarioError, parse_override
 
 from .calibrate import DEFAULT_TARGETS, Calibration, TargetsError, fmt, load_targets, parse_fit, run_study, write_outputs
-from .cli_common import command_line, engine_options, err, fail, open_engine
+from .cli_common import analysis_options, command_line, engine_options, err, fail, open_engine
 from .store import PROJECT_ROOT, done_keys, open_db
 
 
@@ -23,11 +22,7 @@ from .store import PROJECT_ROOT, done_keys, open_db
 @click.option("--fit", "fit_specs", default="", metavar="LEVER[=LOW:HIGH],…",
               help="Comma-separated levers to fit [default: the file's [fit.PRESET] table].")
 @click.option("--trials", type=click.IntRange(1, 100_000), default=30, show_default=True)
-@click.option("--replicates", type=click.IntRange(1, 10_000), default=5, show_default=True, help="Replicates per trial.")
-@click.option("--steps", type=click.IntRange(1, 100_000), default=DEFAULT_STEPS, show_default=True)
-@click.option("--seed", "master_seed", type=click.IntRange(0, 2**32 - 1), default=2026, show_default=True,
-              help="Master seed (sampler and runs).")
-@click.option("--set", "overrides", multiple=True, metavar="SECTION.FIELD=VALUE", help="Fix a lever for every trial.")
+@analysis_options(5, "Replicates per trial.")
 @click.option("--name", default=None, help="Experiment name [default: calibrate_<preset>].")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
               help="Folder for the calibrated scenario and fit report [default: results/EXPERIMENT/].")

@@ -29,6 +29,22 @@ def engine_options(f):
     return f
 
 
+def analysis_options(replicates: int, replicates_help: str):
+    """The options every analysis command shares: replicates, days, master seed and fixed levers."""
+    from model.run import DEFAULT_STEPS
+
+    def decorate(f):
+        f = click.option("--set", "overrides", multiple=True, metavar="SECTION.FIELD=VALUE",
+                         help="Fix a lever for every run.")(f)
+        f = click.option("--seed", "master_seed", type=click.IntRange(0, 2**32 - 1), default=2026, show_default=True,
+                         help="Master seed (sampling and runs).")(f)
+        f = click.option("--steps", type=click.IntRange(1, 100_000), default=DEFAULT_STEPS, show_default=True)(f)
+        return click.option("--replicates", type=click.IntRange(1, 10_000), default=replicates, show_default=True,
+                            help=replicates_help)(f)
+
+    return decorate
+
+
 def open_engine(engine_name: str, workers: int, scheduler: str | None):
     """The engine the options ask for, or one line saying why it cannot start."""
     from .engine import EngineError, make_engine

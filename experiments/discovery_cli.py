@@ -7,10 +7,9 @@ from pathlib import Path
 
 import click
 
-from model.run import DEFAULT_STEPS
 from model.scenario import ScenarioError, load_scenario, parse_override
 
-from .cli_common import command_line, engine_options, err, fail, open_engine, store_runs
+from .cli_common import analysis_options, command_line, engine_options, err, fail, open_engine, store_runs
 from .discovery import POLICY, VERSUS, Discovery, print_summary, resolve_uncertain, write_outputs
 from .store import PROJECT_ROOT, open_db
 
@@ -24,12 +23,7 @@ from .store import PROJECT_ROOT, open_db
 @click.option("--only", is_flag=True, help="Sample only the --uncertain levers, not the default set.")
 @click.option("-n", "--n", "n", type=click.IntRange(2, 100_000), default=200, show_default=True,
               help="Scenarios (Latin hypercube samples).")
-@click.option("--replicates", type=click.IntRange(1, 10_000), default=2, show_default=True,
-              help="Replicates per scenario and arrangement; the analysis uses their mean.")
-@click.option("--steps", type=click.IntRange(1, 100_000), default=DEFAULT_STEPS, show_default=True)
-@click.option("--seed", "master_seed", type=click.IntRange(0, 2**32 - 1), default=2026, show_default=True,
-              help="Master seed (sampling and runs).")
-@click.option("--set", "overrides", multiple=True, metavar="SECTION.FIELD=VALUE", help="Fix a lever for every run.")
+@analysis_options(2, "Replicates per scenario and arrangement; the analysis uses their mean.")
 @click.option("--threshold", type=click.FloatRange(0.0, 1.0, min_open=True), default=0.8, show_default=True,
               help="PRIM density threshold: the share of cases of interest a box must reach.")
 @click.option("--peel-alpha", type=click.FloatRange(0.01, 0.5), default=0.05, show_default=True,

@@ -7,10 +7,9 @@ from pathlib import Path
 
 import click
 
-from model.run import DEFAULT_STEPS
 from model.scenario import ScenarioError, load_scenario, parse_override
 
-from .cli_common import command_line, engine_options, err, fail, open_engine, store_runs
+from .cli_common import analysis_options, command_line, engine_options, err, fail, open_engine, store_runs
 from .design import KEY_METRICS
 from .sensitivity import METHODS, Plan, print_table, resolve_factors, write_outputs
 from .store import PROJECT_ROOT, open_db
@@ -27,12 +26,7 @@ from .store import PROJECT_ROOT, open_db
               help="Also run every sample on this preset and analyse the difference PRESET − CONTRAST.")
 @click.option("-N", "n", type=click.IntRange(2, 100_000), default=10, show_default=True,
               help="Morris trajectories, or Sobol base samples (a power of 2 is best).")
-@click.option("--replicates", type=click.IntRange(1, 10_000), default=3, show_default=True,
-              help="Replicates per sample row; the analysis uses their mean.")
-@click.option("--steps", type=click.IntRange(1, 100_000), default=DEFAULT_STEPS, show_default=True)
-@click.option("--seed", "master_seed", type=click.IntRange(0, 2**32 - 1), default=2026, show_default=True,
-              help="Master seed (sampling and runs).")
-@click.option("--set", "overrides", multiple=True, metavar="SECTION.FIELD=VALUE", help="Fix a lever for every run.")
+@analysis_options(3, "Replicates per sample row; the analysis uses their mean.")
 @click.option("--name", default=None, help="Experiment name [default: sensitivity_<method>_<preset>].")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
               help="Folder for the tables and plots [default: results/EXPERIMENT/].")
