@@ -18,6 +18,7 @@ import pandas as pd
 import solara
 import solara.lab
 
+from experiments.cli_common import fmt_value
 from model.levers import lever_index
 from model.metrics import final_metrics
 
@@ -42,14 +43,6 @@ CSS = """
 def default_lang() -> str:
     lang = os.environ.get("COGOV_LANG", "zh")
     return lang if lang in LANGS else "zh"
-
-
-def _fmt(v) -> str:
-    if v is None:
-        return "—"
-    if isinstance(v, float):
-        return f"{v:,.3f}" if abs(v) < 100 else f"{v:,.0f}"
-    return f"{v:,}"
 
 
 def _select(label: str, items: list[tuple[str, str]], value: str, on_value, **kw):
@@ -145,7 +138,7 @@ def Kpis(board: Board, t: T, version: int):
         with board.lock:
             rows = {tag: final_metrics(sim.model) for tag, sim in board.shown}
         return pd.DataFrame({t("metric"): [t.metric(k) for k in KPIS],
-                             **{tag: [_fmt(m[k]) for k in KPIS] for tag, m in rows.items()}})
+                             **{tag: [fmt_value(m[k]) for k in KPIS] for tag, m in rows.items()}})
 
     df = solara.use_memo(table, dependencies=[board, version, t.lang])
     solara.Markdown(f"#### {t('kpis')}")

@@ -14,7 +14,7 @@ from model.levers import lever_table
 from model.run import DEFAULT_STEPS
 
 from .calibrate_cli import calibrate
-from .cli_common import engine_options, err, fail, report_experiment, run_batch
+from .cli_common import engine_options, err, fail, fmt_value, report_experiment, run_batch
 from .discovery_cli import discover
 from .runs import RunSpec, run_row
 from .sensitivity_cli import sensitivity
@@ -69,14 +69,6 @@ def run(scenario, seed, steps, overrides, as_json, events, db, no_store):
     _print_summary(sc, result, rid, db)
 
 
-def _fmt(v) -> str:
-    if v is None:
-        return "—"
-    if isinstance(v, float):
-        return f"{v:,.3f}" if abs(v) < 1000 else f"{v:,.0f}"
-    return f"{v:,}"
-
-
 def _print_summary(sc, result, run_id, db) -> None:
     out = Console()
     m = result.metrics
@@ -98,7 +90,7 @@ def _print_summary(sc, result, run_id, db) -> None:
     table.add_column("value", justify="right")
     for group, keys in sections.items():
         for i, k in enumerate(keys):
-            table.add_row(group if i == 0 else "", k, _fmt(m.get(k)))
+            table.add_row(group if i == 0 else "", k, fmt_value(m.get(k)))
     out.print(table)
     if run_id is not None:
         out.print(f"recorded as run {run_id} in {db}", highlight=False)

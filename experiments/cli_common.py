@@ -13,6 +13,15 @@ from .store import DEFAULT_DB, PROJECT_ROOT, done_keys, open_db
 err = Console(stderr=True)
 
 
+def fmt_value(v) -> str:
+    """A metric for people: a dash for none, three decimals for small numbers, thousands separators."""
+    if v is None:
+        return "—"
+    if isinstance(v, float):
+        return f"{v:,.3f}" if abs(v) < 1000 else f"{v:,.0f}"
+    return f"{v:,}"
+
+
 def fail(message: str) -> None:
     err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True, soft_wrap=True)
     sys.exit(2)
