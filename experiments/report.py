@@ -41,6 +41,7 @@ from model.levers import lever_index
 from model.scenario import ScenarioError, load_scenario
 
 from .design import KEY_METRICS, Design, flatten
+from .palette import colours
 from .store import experiment_row, load_runs, load_timeseries, now
 
 LANGS = ("zh", "en")
@@ -265,9 +266,7 @@ class Report:
 
     @cached_property
     def colors(self) -> dict[str, Any]:
-        n = len(self.points)
-        palette = matplotlib.colormaps["tab10"].colors if n <= 10 else matplotlib.colormaps["turbo"](np.linspace(0.05, 0.95, n))
-        return dict(zip(self.points, palette))
+        return colours(self.points)
 
     def describe(self, point: str) -> str:
         """A preset's description, or a Latin hypercube point's lever values."""
