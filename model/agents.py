@@ -59,21 +59,41 @@ class Resident(mesa.Agent):
 
 
 class QueueHandler(mesa.Agent):
-    """A handler with a queue of dispute ids and a daily capacity (cases it can start)."""
+    """A handler with a queue of dispute ids and a daily capacity (cases it can start).
+
+    Skill, voice and respect are read from the parameters each time, so a reform takes effect at
+    once. Each handler keeps a record: the running mean of the experiences of the parties it
+    served, which its legitimacy follows (DESIGN §7).
+    """
 
     kind: Handler
-    skill: float = 0.0
-    voice: float = 0.0
-    respect: float = 0.0
+    section: str = ""  # the parameter section holding skill, voice, respect
     mean_days: float = 0.0
 
     def __init__(self, model: CogovModel):
         super().__init__(model)
         self.queue: list[int] = []
         self.credit = 0.0
+        self.record = model.p.population.initial_trust  # no record yet: residents expect what they expect of any service
+
+    def _p(self):
+        return getattr(self.model.p, self.section)
+
+    skill = property(lambda self: self._p().skill)
+    voice = property(lambda self: self._p().voice)
+    respect = property(lambda self: self._p().respect)
 
     def capacity(self) -> float:
         raise NotImplementedError
+
+    def daily_capacity(self) -> float:
+        """Cases it can start on an average day."""
+        return self.capacity()
+
+    def wait(self) -> float:
+        """Days its queue would take to clear."""
+        cap = self.daily_capacity()
+        return len(self.queue) / cap if cap > 0 else float("inf")
 
     def enqueue(self, d: int, front: bool = False) -> None:
         if front:
@@ -87,7 +107,7 @@ class QueueHandler(mesa.Agent):
         if cap <= 0:  # closed today (a forum that does not meet, an organisation without staff)
             self.credit = 0.0
             return []
-        self.credit = min(self.credit + cap, max(cap, 1.0))
+        self.credit = min(self.credit + cap, cap + 1.0)  # fractions carry over; idle days do not
         n = int(math.floor(self.credit + 1e-9))
         if n <= 0 or not self.queue:
             if not self.queue:
@@ -108,33 +128,44 @@ class QueueHandler(mesa.Agent):
         self.credit -= len(chosen)
         return chosen
 
-    def legitimacy(self, trust: float) -> float:
-        """How far the parties trust this handler, given their trust in government."""
+    def standing(self, trust: float) -> float:
+        """Legitimacy before its record counts: the parties' trust in government."""
         return trust
 
+    def legitimacy(self, trust: float) -> float:
+        """How far the parties trust this handler: its standing, moved toward its own record."""
+        w = self.model.p.feedback.record_weight
+        return (1 - w) * self.standing(trust) + w * self.record
+
+    def remember(self, experience: float) -> None:
+        self.record += (experience - self.record) / self.model.p.feedback.record_memory
+
     def duration(self) -> int:
-        return int(self.model.rng.poisson(self.mean_days)) if self.mean_days > 0 else 0
+        return int(self.model.streams.handling.poisson(self.mean_days)) if self.mean_days > 0 else 0
 
 
 class GridWorker(QueueHandler):
-    """The grid workers (网格员) of one grid; `fte` is their number (may be fractional)."""
+    """The grid workers (网格员) of one grid; their number is `grid.workers_per_grid` (may be fractional)."""
 
     kind = Handler.GRID
+    section = "grid"
 
-    def __init__(self, model: CogovModel, grid: int, fte: float):
+    def __init__(self, model: CogovModel, grid: int):
         super().__init__(model)
-        p = model.p.grid
-        self.grid, self.fte = grid, fte
-        self.skill, self.voice, self.respect = p.skill, p.voice, p.respect
+        self.grid = grid
         self.mediation_slots = 0
         self.owed_hours = 0.0  # promised to joint handling, taken from the next day
         self.visit_hours = 0.0
         self.hours_used = 0.0
         self.hours_available = 0.0
 
+    @property
+    def fte(self) -> float:
+        return self.model.p.grid.workers_per_grid
+
     def hours(self) -> float:
         p = self.model.p.grid
-        return self.fte * p.hours_per_day * (1.0 - p.admin_burden) * self.model.campaign_factor()
+        return self.fte * p.hours_per_day * (1.0 - self.model.admin_burden()) * self.model.campaign_factor()
 
     def plan_day(self) -> None:
         """Split today's hours: on-the-spot mediation of queued cases first, visits with the rest."""
@@ -152,57 +183,92 @@ class GridWorker(QueueHandler):
     def capacity(self) -> float:
         return float(self.mediation_slots)
 
+    def daily_capacity(self) -> float:
+        return self.hours() / self.model.p.grid.hours_per_mediation
+
 
 class GovernmentOffice(QueueHandler):
-    """A functional department (职能部门) competent for some categories."""
+    """A functional department (职能部门) competent for some categories; it gets its share of the
+    offices' capacity by its categories' load."""
 
     kind = Handler.OFFICE
+    section = "offices"
 
-    def __init__(self, model: CogovModel, name: str, categories: tuple[int, ...], base_capacity: float):
+    def __init__(self, model: CogovModel, name: str, categories: tuple[int, ...], share: float):
         super().__init__(model)
-        p = model.p.offices
         self.name, self.zh = name, OFFICE_TYPES[name][0]
         self.categories = categories
-        self.base_capacity = base_capacity
-        self.skill, self.voice, self.respect = p.skill, p.voice, p.respect
+        self.share = share
 
     @property
     def mean_days(self) -> float:
         p = self.model.p.offices
-        return p.mean_days * (1.0 - p.pressure_speedup * self.model.pressure())
+        return p.mean_days * (1.0 - p.pressure_speedup * self.model.pressure(self.kind))
 
     def capacity(self) -> float:
-        return self.base_capacity * self.model.campaign_factor()
+        return self.model.office_capacity * self.share * self.model.campaign_factor()
 
 
 class PetitionOffice(QueueHandler):
     """The petition office (信访办): answers petitions by resolving or suppressing them."""
 
     kind = Handler.PETITION
-
-    def __init__(self, model: CogovModel, base_capacity: float):
-        super().__init__(model)
-        self.base_capacity = base_capacity
+    section = "offices"
 
     def capacity(self) -> float:
-        return self.base_capacity
+        return self.model.p.petition.capacity_per_day * self.model.world.n / 10_000
 
 
 class SocialOrganization(QueueHandler):
     """A social organisation of one community: a mediation committee of volunteers, a social-work
-    agency with professional staff, or a provider of purchased services."""
+    agency with professional staff, or a provider of purchased services.
+
+    Independence shapes it (二政府): a government-run organisation gives the voice and respect of an
+    office, is trusted only as far as government is, and refers cases to offices (`deference`).
+    Under directed purchase part of the purchased staff exist only on paper (名存实亡)."""
 
     kind = Handler.MEDIATION
+    section = "social_orgs"
     KINDS = {"mediation_committee": "人民调解委员会", "social_work": "社工机构", "purchased": "购买服务机构"}
 
-    def __init__(self, model: CogovModel, org_kind: str, community: int, staff: float, skill: float,
-                 independence: float):
+    def __init__(self, model: CogovModel, org_kind: str, community: int, pop_share: float):
         super().__init__(model)
-        p = model.p.social_orgs
-        self.org_kind, self.community = org_kind, community
-        self.staff, self.skill, self.independence = staff, skill, independence
-        self.voice, self.respect, self.mean_days = p.voice, p.respect, p.mean_days
+        self.org_kind, self.community, self.pop_share = org_kind, community, pop_share
         self.load = 0.0  # recent load of a volunteer committee, 0–1 (moving average)
+
+    @property
+    def directed(self) -> bool:
+        return self.org_kind == "purchased" and self.model.p.purchase.tendering == "directed"
+
+    @property
+    def independence(self) -> float:
+        return self.model.p.purchase.directed_independence if self.directed else self.model.p.social_orgs.independence
+
+    @property
+    def skill(self) -> float:
+        if self.org_kind == "mediation_committee":
+            return self.model.p.volunteers.skill
+        return self.model.p.social_orgs.skill * (1 - self.model.p.purchase.directed_skill_penalty if self.directed else 1)
+
+    def _captured(self, own: float, office: float) -> float:
+        return office + self.independence * (own - office)
+
+    voice = property(lambda self: self._captured(self.model.p.social_orgs.voice, self.model.p.offices.voice))
+    respect = property(lambda self: self._captured(self.model.p.social_orgs.respect, self.model.p.offices.respect))
+
+    @property
+    def mean_days(self) -> float:
+        return self.model.p.social_orgs.mean_days
+
+    @property
+    def staff(self) -> float:
+        """Staff who actually work cases."""
+        if self.org_kind == "social_work":
+            return self.model.social_org_staff * self.pop_share
+        if self.org_kind == "purchased":
+            paper = self.model.p.purchase.paper_share if self.directed else 0.0
+            return self.model.purchased_staff * self.pop_share * (1 - paper)
+        return 0.0
 
     def capacity(self) -> float:
         if self.org_kind == "mediation_committee":
@@ -218,27 +284,43 @@ class SocialOrganization(QueueHandler):
             self.load += (busy - self.load) / 30  # about a month's memory
         return chosen
 
-    def legitimacy(self, trust: float) -> float:
+    def defers(self) -> bool:
+        """Whether it refers the case it just took to an office instead of settling it."""
+        chance = self.model.p.social_orgs.deference * (1 - self.independence)
+        return chance > 0 and self.model.streams.handling.random() < chance
+
+    def standing(self, trust: float) -> float:
         # low independence: residents trust it only as much as they trust government (二政府)
         return self.independence * self.model.p.social_orgs.legitimacy + (1 - self.independence) * trust
 
 
 class DeliberationForum(QueueHandler):
-    """A community's deliberation forum (议事会, 公论评议): meets every few days with residents."""
+    """A community's deliberation forum (议事会, 公论评议): meets every few days with residents.
+
+    A meeting attended by fewer than `self_governance.quorum` of the community goes through the
+    motions: its skill and voice shrink in proportion (`quality`)."""
 
     kind = Handler.FORUM
+    section = "self_governance"
 
     def __init__(self, model: CogovModel, community: int):
         super().__init__(model)
-        p = model.p.self_governance
         self.community = community
-        self.skill, self.voice, self.respect = p.skill, p.voice, p.respect
+        self.quality = 1.0  # of the last meeting
+
+    skill = property(lambda self: self.model.p.self_governance.skill * self.quality)
+    voice = property(lambda self: self.model.p.self_governance.voice * self.quality)
 
     def meets_today(self) -> bool:
-        return (self.model.day + self.community) % self.model.p.self_governance.interval_days == 0
+        sg = self.model.p.self_governance
+        return sg.deliberation and (self.model.day + self.community) % sg.interval_days == 0
 
     def capacity(self) -> float:
         return float(self.model.p.self_governance.cases_per_meeting) if self.meets_today() else 0.0
 
-    def legitimacy(self, trust: float) -> float:
+    def daily_capacity(self) -> float:
+        sg = self.model.p.self_governance
+        return sg.cases_per_meeting / sg.interval_days if sg.deliberation else 0.0
+
+    def standing(self, trust: float) -> float:
         return 0.5 * trust + 0.5 * self.model.community_spirit[self.community]

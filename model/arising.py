@@ -79,8 +79,12 @@ def shock_multipliers(model: CogovModel) -> np.ndarray:
 
 
 def arise(model: CogovModel) -> None:
-    """Phase 2: draw today's new disputes and their parties."""
-    w, rng, tab = model.world, model.rng, model.categories
+    """Phase 2: draw today's new disputes and their parties.
+
+    Every candidate draws all its numbers (kept or not, whatever its category), so the stream's
+    position depends only on the day's candidate count: a lever acting elsewhere leaves the
+    sequence of arising disputes as it was, except where it changes residents' grievance."""
+    w, rng, tab = model.world, model.streams.arising, model.categories
     special_mult = model.p.population.special_public_order_mult
     # weights[group, grid, category]
     weights = tab.group_mult[:, None, :] * shock_multipliers(model)[None, :, :] * tab.base[None, None, :]
@@ -93,37 +97,38 @@ def arise(model: CogovModel) -> None:
     if k == 0:
         return
     cand = rng.integers(w.n, size=k)
+    u_keep, u_cat, u_rigid, u_party = rng.random((4, k))
     g, grid, sp = w.group[cand], w.grid[cand], w.special[cand]
     cat_w = weights[g, grid, :].copy()
     cat_w[:, C["public_order"]] += np.where(sp, special_extra[g, grid], 0.0)
     rate = cat_w.sum(axis=1) * (1 + gain * model.grievance[cand])
-    keep = rng.random(k) * max_rate < rate
-    cand, cat_w, grid = cand[keep], cat_w[keep], grid[keep]
-    if len(cand) == 0:
-        return
     cum = np.cumsum(cat_w, axis=1)
-    u = rng.random(len(cand)) * cum[:, -1]
-    category = np.minimum((cum < u[:, None]).sum(axis=1), len(CATEGORIES) - 1)
-    parties = [_parties(model, int(r), int(c)) for r, c in zip(cand, category)]
+    category = np.minimum((cum < (u_cat * cum[:, -1])[:, None]).sum(axis=1), len(CATEGORIES) - 1)
     m = tab.intensity_mean[category]
     conc = model.p.disputes.intensity_spread
     intensity = rng.beta(m * conc, (1 - m) * conc)
-    rigid = rng.random(len(cand)) < tab.rigid_share[category]
+    keep = u_keep * max_rate < rate
+    if not keep.any():
+        return
+    cand, category, intensity, grid = cand[keep], category[keep], intensity[keep], grid[keep]
+    rigid = u_rigid[keep] < tab.rigid_share[category]
+    parties = [_parties(model, int(r), int(c), u) for r, c, u in zip(cand, category, u_party[keep])]
     ids = model.disputes.add(category, grid, intensity, rigid, model.day, parties)
     if model.log.enabled:
         for d, c in zip(ids, category):
             model.log(d, model.day, "arose", detail=CATEGORIES[c])
 
 
-def _parties(model: CogovModel, resident: int, category: int) -> np.ndarray:
-    """The initiator and, for interpersonal categories, a counterparty."""
+def _parties(model: CogovModel, resident: int, category: int, u: float) -> np.ndarray:
+    """The initiator and, for interpersonal categories, a counterparty (chosen by the uniform `u`)."""
     w = model.world
     other = -1
     if category in HOUSEHOLD_PARTY:
         hh = w.household[resident]
         size = w.hh_size[hh]
         if size > 1:
-            other = int(w.hh_first[hh] + (resident - w.hh_first[hh] + 1 + model.rng.integers(size - 1)) % size)
+            other = int(w.hh_first[hh] + (resident - w.hh_first[hh] + 1 + int(u * (size - 1))) % size)
     if other < 0 and (category in NEIGHBOUR_PARTY or category in HOUSEHOLD_PARTY):
-        other = w.random_neighbour(resident, model.rng)
+        nb = w.neighbours(resident)
+        other = int(nb[int(u * len(nb))]) if len(nb) else -1
     return np.array([resident] if other < 0 else [resident, other], np.int32)

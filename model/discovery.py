@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .disputes import Finder, State
+from .routing import one_more_attempt
 from .world import MIGRANT
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 def discover(model: CogovModel) -> None:
     visit_prob = _plan_visits(model)
     _reopen(model)
-    ds, p, rng = model.disputes, model.p, model.rng
+    ds, p, rng = model.disputes, model.p, model.streams.discovery
     latent = ds.in_state(State.LATENT)
     if len(latent) == 0:
         return
@@ -45,10 +46,9 @@ def discover(model: CogovModel) -> None:
     cum = np.cumsum(h, axis=1)
     pick = (cum < (rng.random(len(d_found)) * cum[:, -1])[:, None]).sum(axis=1)
     finder = np.array([Finder.REPORT, Finder.GRID_VISIT, Finder.VOLUNTEER_WATCH, Finder.DATA_WARNING])[pick]
-    if ch.hotline:
-        via_hotline = (finder == Finder.REPORT) & (rng.random(len(d_found)) < ch.hotline_boost / (1 + ch.hotline_boost))
-        finder[via_hotline] = Finder.HOTLINE
-        model.costs.add("hotline", via_hotline.sum() * ch.hotline_cost_per_case)
+    by_phone = rng.random(len(d_found)) < (ch.hotline_boost / (1 + ch.hotline_boost) if ch.hotline else 0.0)
+    finder[(finder == Finder.REPORT) & by_phone] = Finder.HOTLINE
+    ds.via_hotline[d_found] = finder == Finder.HOTLINE
     first = ds.discovered[d_found] < 0
     ds.discovered[d_found[first]] = model.day
     ds.found_by[d_found] = finder
@@ -66,7 +66,7 @@ def _make_known(model: CogovModel, ids: np.ndarray, on_the_spot: np.ndarray | bo
     ds.known_since[ids] = model.day
     ds.tried[ids] = 0
     delay = model.platform_delay()
-    ds.ready[ids] = model.day + np.where(on_the_spot, 0, model.rng.poisson(delay, size=len(ids)) if delay > 0 else 0)
+    ds.ready[ids] = model.day + np.where(on_the_spot, 0, model.streams.discovery.poisson(delay, size=len(ids)))
 
 
 def _reopen(model: CogovModel) -> None:
@@ -79,6 +79,8 @@ def _reopen(model: CogovModel) -> None:
     ds.intensity[due] = np.minimum(1.0, ds.intensity[due] + model.p.disputes.reopen_jump)
     ds.found_by[due] = Finder.REOPENED
     _make_known(model, due)
+    for d in due:
+        one_more_attempt(model, int(d))
     model.log.many(due, model.day, "reopened")
 
 

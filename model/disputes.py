@@ -67,13 +67,17 @@ _FIELDS = {
     "initiator": np.int32,
     "n_parties": np.int32,
     "rigid": np.bool_,  # needs rigid administrative power (刚性权力)
-    "transfers": np.int16,
+    "transfers": np.int16,  # between offices (推诿)
+    "handoffs": np.int16,  # between kinds of handler
+    "attempts": np.int16,  # handling attempts so far (routing.max_attempts bounds them)
     "handler": np.int8,  # current or last Handler, -1 none
     "handler_id": np.int32,  # which office / organisation / grid / community
+    "partner_id": np.int32,  # the social organisation of a joint attempt, -1 none
     "tried": np.int16,  # bit mask of Handler kinds tried since (re)opening
     "ready": np.int32,  # day the current wait or handling ends
     "known_since": np.int32,  # day it last became known (for timeliness)
     "priority": np.bool_,
+    "via_hotline": np.bool_,  # reported through the hotline (called back after closure)
     "reached_office": np.bool_,
     "petitions": np.int16,
     "leapfrogs": np.int16,
@@ -118,11 +122,11 @@ class DisputeTable:
             getattr(self, name)[ids] = value
         self.state[ids] = State.LATENT
         self.arose[ids] = day
-        for name in ("discovered", "closed", "found_by", "handler", "handler_id", "resolved_by", "known_since"):
+        for name in ("discovered", "closed", "found_by", "handler", "handler_id", "partner_id", "resolved_by", "known_since"):
             getattr(self, name)[ids] = -1
-        for name in ("transfers", "tried", "ready", "petitions", "leapfrogs", "superficial"):
+        for name in ("transfers", "handoffs", "attempts", "tried", "ready", "petitions", "leapfrogs", "superficial"):
             getattr(self, name)[ids] = 0
-        for name in ("priority", "reached_office", "group_incident"):
+        for name in ("priority", "via_hotline", "reached_office", "group_incident"):
             getattr(self, name)[ids] = False
         self.party_lists.extend(p.tolist() for p in parties)
         self.initiator[ids] = [p[0] for p in parties]

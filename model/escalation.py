@@ -10,7 +10,7 @@ import numpy as np
 
 from .disputes import Finder, Handler, State
 from .feedback import experience, shake_trust
-from .routing import assign
+from .routing import assign, one_more_attempt
 
 if TYPE_CHECKING:
     from .model import CogovModel
@@ -21,7 +21,7 @@ CAN_ESCALATE = (State.LATENT, State.KNOWN, State.QUEUED, State.FAILED, State.CLO
 
 
 def escalate(model: CogovModel) -> None:
-    ds, p, rng = model.disputes, model.p.petition, model.rng
+    ds, p, rng = model.disputes, model.p.petition, model.streams.escalation
     cand = ds.in_state(*CAN_ESCALATE)
     if len(cand) == 0:
         return
@@ -81,7 +81,7 @@ def _group_incident(model: CogovModel, d: int) -> None:
 def _back_to_handling(model: CogovModel, d: int) -> None:
     ds = model.disputes
     kind = Handler.JOINT if model.p.routing.ladder == "triage" and model.mediator_for(d) is not None else Handler.OFFICE
-    ds.tried[d] &= ~(1 << kind)
+    one_more_attempt(model, d)
     assign(model, d, kind, front=True)
 
 
@@ -97,5 +97,5 @@ def answer_petition(model: CogovModel, d: int) -> None:
     ds.state[d] = State.FAILED
     model.log(d, model.day, "suppressed", Handler.PETITION, model.petition_office.unique_id)
     parties = ds.parties_of(d)
-    experience(model, d, outcome=0.0, kind=Handler.PETITION, voice=0.0, respect=0.0)
+    experience(model, d, outcome=0.0, handler=model.petition_office, voice=0.0, respect=0.0)
     shake_trust(model, parties, p.suppress_trust_loss)

@@ -13,14 +13,17 @@ from .disputes import Handler
 from .success import procedure
 
 if TYPE_CHECKING:
+    from .agents import QueueHandler
     from .model import CogovModel
 
 
-def experience(model: CogovModel, d: int, outcome: float, kind: Handler,
-               voice: float | None = None, respect: float | None = None) -> None:
-    """The parties of case d live through an outcome with handler `kind`."""
+def experience(model: CogovModel, d: int, outcome: float, handler: QueueHandler,
+               voice: float | None = None, respect: float | None = None) -> float:
+    """The parties of case d live through an outcome with `handler` (its kind is the case's last
+    handler kind); the handler's record (and a joint partner's) remembers it. Returns the experience."""
     p, ds = model.p.feedback, model.disputes
-    v, r = procedure(model, kind)
+    kind = Handler(ds.handler[d]) if ds.handler[d] >= 0 else handler.kind
+    v, r = procedure(model, d, kind, handler)
     v = v if voice is None else voice
     r = r if respect is None else respect
     since = ds.known_since[d] if ds.known_since[d] >= 0 else ds.arose[d]
@@ -29,6 +32,11 @@ def experience(model: CogovModel, d: int, outcome: float, kind: Handler,
     e = (p.outcome_weight * outcome + p.timeliness_weight * timely + p.voice_weight * v + p.respect_weight * r) / weights
     parties = ds.parties_of(d)
     model.experiences.append(e)
+    model.party_outcomes += len(parties)
+    model.party_satisfied += len(parties) if e >= p.satisfied_threshold else 0
+    handler.remember(e)
+    if kind == Handler.JOINT and ds.partner_id[d] >= 0:
+        model.agent_by_id[int(ds.partner_id[d])].remember(e)
     model.satisfaction[parties] += p.satisfaction_rate * (e - model.satisfaction[parties])
     model.trust[parties] += p.trust_rate * (e - model.trust[parties])
     if p.word_of_mouth > 0:
@@ -40,6 +48,7 @@ def experience(model: CogovModel, d: int, outcome: float, kind: Handler,
     elif kind == Handler.FORUM:
         model.participated[parties] = True
         model.public_spirit[parties] += model.p.self_governance.spirit_gain * (1 - model.public_spirit[parties])
+    return e
 
 
 def shake_trust(model: CogovModel, parties: np.ndarray, loss: float) -> None:
@@ -52,7 +61,7 @@ def shake_trust(model: CogovModel, parties: np.ndarray, loss: float) -> None:
 
 
 def update_residents(model: CogovModel) -> None:
-    p, rng = model.p, model.rng
+    p, rng = model.p, model.streams.volunteers
     fb, vol = p.feedback, p.volunteers
     s = model.satisfaction
     s += fb.satisfaction_relax * (p.population.baseline_satisfaction - fb.grievance_weight * model.grievance - s)
@@ -63,11 +72,16 @@ def update_residents(model: CogovModel) -> None:
     ps[v] += vol.spirit_gain_per_day * (1 - ps[v])
     np.clip(ps, 0, 1, out=ps)
     np.clip(model.trust, 0, 1, out=model.trust)
-    # volunteers: eligible residents join at a rate set by cultivation; some stop each day
-    join_rate = vol.base_recruit_rate + vol.cultivation * vol.recruit_rate
-    u = rng.random(model.world.n)
+    # volunteers: eligible residents join at a rate set by cultivation, slowing as the pool fills;
+    # some stop each day, mediators more often when their committee is overloaded
+    w = model.world
+    room = max(0.0, 1.0 - model.n_volunteers / (vol.max_share * w.n)) if vol.max_share > 0 else 0.0
+    join_rate = (vol.base_recruit_rate + vol.cultivation * vol.recruit_rate) * room
+    load = np.array([orgs[0].load for orgs in model.orgs_by_community])[w.community[w.grid]]
+    drop_rate = vol.dropout_rate * (1 + vol.load_dropout * vol.mediator_share * load)
+    u = rng.random(w.n)
     joining = ~v & (ps >= vol.spirit_threshold) & (u < join_rate * model.participation_factor)
-    leaving = v & (u < vol.dropout_rate)
+    leaving = v & (u < drop_rate)
     v[joining] = True
     v[leaving] = False
     model.participated[joining] = True

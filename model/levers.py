@@ -66,6 +66,16 @@ def _fmt(x: float | None) -> str:
     return f"{x:,.0f}" if float(x).is_integer() and abs(x) >= 1000 else f"{x:g}"
 
 
+# Scenario entries that are lists of tables: (allowed, source, Chinese label)
+LISTS = {
+    "shocks": ("[[shocks]] with category, grids, start, duration, multiplier",
+               "seed 004 L125: 大规模拆迁征地 (a demolition wave as a scenario's shock); none by default", "冲击事件"),
+    "reforms": ("[[reforms]] with day and a table `set` of lever values (levers fixed when the street is built excepted)",
+                "seed 003 L121: 一旦在试点取得成效,就迅速在地区内推广 (reforms arrive in running streets); none by default",
+                "改革"),
+}
+
+
 def _walk(model: type[BaseModel], prefix: str) -> list[Lever]:
     rows: list[Lever] = []
     for fname, field in model.model_fields.items():
@@ -73,12 +83,10 @@ def _walk(model: type[BaseModel], prefix: str) -> list[Lever]:
         name = f"{prefix}{fname}"
         if isinstance(ann, type) and issubclass(ann, BaseModel):
             rows.extend(_walk(ann, name + "."))
-        elif fname == "shocks":
-            rows.append(Lever(
-                name="shocks", kind="list", default=[], unit="list of tables",
-                allowed="[[shocks]] with category, grids, start, duration, multiplier",
-                source="seed 004 L125: 大规模拆迁征地 (a demolition wave as a scenario's shock); none by default", en=field.description or "", zh="冲击事件",
-            ))
+        elif fname in LISTS:
+            allowed, source, zh = LISTS[fname]
+            rows.append(Lever(name=fname, kind="list", default=[], unit="list of tables", allowed=allowed,
+                              source=source, en=field.description or "", zh=zh))
         else:
             rows.append(_leaf(name, field))
     return rows

@@ -9,8 +9,16 @@ Rules worth knowing:
 - ``transfers_per_case``: transfers between offices per case that reached an office.
 - Petition counts are over the whole run, per 10,000 residents.
 - ``satisfaction_mean`` is over all residents; ``case_satisfaction`` is the mean experience of the
-  outcomes parties lived through (closure, paper closure, failure, suppression), as a 满意率
-  survey of complainants would measure it.
+  outcomes parties lived through (closure, paper closure, failure, suppression).
+- ``satisfaction_rate`` (满意率, as a 回访 survey counts it): among the parties who lived through a
+  case outcome (each party once per outcome), the share whose experience reached
+  ``feedback.satisfied_threshold`` (满意 or 基本满意).
+- ``cost_standing``: every cost except petitions and group incidents (see `model.costs`).
+- ``attempts_per_case``, ``handoffs_per_case``: over cases that had at least one attempt.
+- Equity: ``resolution_rate_<group>`` and ``median_days_to_resolve_<group>`` by the group of the
+  case's initiator (same rule as the overall figures); ``grid_resolution_min``/``_max`` and
+  ``grid_resolution_ratio`` (max ÷ min) across grids, ``grid_days_ratio`` likewise for the median
+  days to resolve (grids with no judged or resolved case are left out).
 """
 
 from __future__ import annotations
@@ -36,17 +44,51 @@ def _group_mean(values: np.ndarray, group: np.ndarray, g: int) -> float | None:
     return float(values[sel].mean()) if sel.any() else None
 
 
+def judged(m: CogovModel) -> np.ndarray:
+    """Disputes old enough to judge: first known at least `judge_after_days` before today."""
+    disc = m.disputes.view("discovered")
+    return (disc >= 0) & (disc <= m.day - m.p.disputes.judge_after_days)
+
+
 def resolution_rate(m: CogovModel, reported: bool = False) -> float | None:
-    ds = m.disputes
-    disc = ds.view("discovered")
-    judged = (disc >= 0) & (disc <= m.day - m.p.disputes.judge_after_days)
-    if not judged.any():
+    ok_judged = judged(m)
+    if not ok_judged.any():
         return None
-    state = ds.view("state")[judged]
+    state = m.disputes.view("state")[ok_judged]
     ok = state == State.RESOLVED
     if reported:
         ok |= state == State.CLOSED_SUPERFICIALLY
     return float(ok.mean())
+
+
+def satisfaction_rate(m: CogovModel) -> float | None:
+    return m.party_satisfied / m.party_outcomes if m.party_outcomes else None
+
+
+def _ratio(values: list[float]) -> float | None:
+    return max(values) / min(values) if values and min(values) > 0 else None
+
+
+def equity(m: CogovModel) -> dict[str, Any]:
+    """Resolution and days to resolve by the initiator's group, and their spread across grids."""
+    ds = m.disputes
+    ok_judged = judged(m)
+    resolved = ds.view("state") == State.RESOLVED
+    days = ds.view("closed") - ds.view("arose")
+    group = m.world.group[ds.view("initiator")]
+    grid = ds.view("grid")
+    out: dict[str, Any] = {}
+    for name, g in (("local", LOCAL), ("migrant", MIGRANT), ("elderly", ELDERLY)):
+        sel = group == g
+        out[f"resolution_rate_{name}"] = float(resolved[sel & ok_judged].mean()) if (sel & ok_judged).any() else None
+        out[f"median_days_to_resolve_{name}"] = float(np.median(days[sel & resolved])) if (sel & resolved).any() else None
+    rates = [float(resolved[(grid == k) & ok_judged].mean()) for k in range(m.world.n_grids) if ((grid == k) & ok_judged).any()]
+    medians = [float(np.median(days[(grid == k) & resolved])) for k in range(m.world.n_grids) if ((grid == k) & resolved).any()]
+    out["grid_resolution_min"] = min(rates) if rates else None
+    out["grid_resolution_max"] = max(rates) if rates else None
+    out["grid_resolution_ratio"] = _ratio(rates)
+    out["grid_days_ratio"] = _ratio(medians)
+    return out
 
 
 def office_backlog(m: CogovModel) -> int:
@@ -71,7 +113,9 @@ DAILY_REPORTERS: dict[str, Any] = {
     "petitions": lambda m: int(m.disputes.view("petitions").sum()),
     "group_incidents": lambda m: m.group_incidents,
     "office_backlog": office_backlog,
+    "satisfaction_rate": satisfaction_rate,
     "cost_total": lambda m: m.costs.total,
+    "cost_standing": lambda m: m.costs.standing,
 }
 
 
@@ -90,6 +134,7 @@ def final_metrics(m: CogovModel) -> dict[str, Any]:
     sat = {g: _group_mean(m.satisfaction, w.group, i) for g, i in (("local", LOCAL), ("migrant", MIGRANT), ("elderly", ELDERLY))}
     cost = m.costs.total
     by = ds.view("resolved_by")[resolved]
+    attempts = ds.view("attempts")
     out: dict[str, Any] = {
         "disputes_total": ds.n,
         **{f"disputes_{c}": int(np.count_nonzero(ds.view("category") == i)) for i, c in enumerate(CATEGORIES)},
@@ -105,9 +150,12 @@ def final_metrics(m: CogovModel) -> dict[str, Any]:
         "group_incidents": m.group_incidents,
         "litigation_share": float(np.count_nonzero(state == State.LITIGATION) / known.sum()) if known.any() else None,
         "transfers_per_case": float(ds.view("transfers").sum() / reached_office.sum()) if reached_office.any() else None,
+        "attempts_per_case": float(attempts[attempts > 0].mean()) if (attempts > 0).any() else None,
+        "handoffs_per_case": float(ds.view("handoffs")[attempts > 0].mean()) if (attempts > 0).any() else None,
         "superficial_closures": int(ds.view("superficial").sum()),
         "satisfaction_mean": float(m.satisfaction.mean()),
         "case_satisfaction": float(np.mean(m.experiences)) if m.experiences else None,
+        "satisfaction_rate": satisfaction_rate(m),
         **{f"satisfaction_{g}": v for g, v in sat.items()},
         "migrant_local_gap": (sat["local"] - sat["migrant"]) if None not in (sat["local"], sat["migrant"]) else None,
         "trust_mean": float(m.trust.mean()),
@@ -118,6 +166,8 @@ def final_metrics(m: CogovModel) -> dict[str, Any]:
         "office_backlog": office_backlog(m),
         "cost_total": cost,
         "cost_per_resolved": cost / n_resolved if n_resolved else None,
+        "cost_standing": m.costs.standing,
         **{f"cost_{k}": v for k, v in sorted(m.costs.by_component.items())},
+        **equity(m),
     }
     return out

@@ -11,17 +11,19 @@ from .agents import (
     SocialOrganization,
 )
 from .arising import CategoryTables, arise
-from .costs import Costs, accrue
+from .costs import Costs, accrue, allocate
 from .discovery import discover
-from .disputes import DisputeTable, EventLog
+from .disputes import DisputeTable, EventLog, Handler
 from .escalation import escalate
 from .feedback import update_residents
 from .handling import handle
 from .metrics import DAILY_REPORTERS
 from .params import CATEGORIES, HANDLERS, Params
+from .reforms import apply_reforms
 from .routing import route_pending
 from .scenario import ScenarioError
 from .spread import grow_and_spread
+from .streams import Streams
 from .world import MIGRANT, build_world
 
 
@@ -30,97 +32,89 @@ def _beta(rng: np.random.Generator, mean: float, n: int, concentration: float = 
     return rng.beta(m * concentration, (1 - m) * concentration, size=n)
 
 
-def check_combination(p: Params, n_grids: int) -> None:
-    """Lever combinations the schema alone cannot judge."""
-    if p.grid.patrol_strategy == "risk_targeted" and not p.smart.data_platform:
-        raise ScenarioError("`grid.patrol_strategy` = 'risk_targeted' needs `smart.data_platform` = true "
-                            "(targeting visits by risk needs data)")
-    if p.campaign.end_day and p.campaign.end_day < p.campaign.start_day:
-        raise ScenarioError(f"`campaign.end_day` = {p.campaign.end_day}: must not be before "
-                            f"`campaign.start_day` = {p.campaign.start_day}")
-    for i, s in enumerate(p.shocks):
-        if s.grids != "all" and any(not 0 <= g < n_grids for g in s.grids):
-            raise ScenarioError(f"`shocks[{i}].grids` = {s.grids}: this street has grids 0–{n_grids - 1}")
-
-
 class CogovModel(mesa.Model):
     """One street or township, stepped one day at a time.
 
     Args:
         params: all levers and constants (`model.params.Params`; see `cogov levers`).
-        seed: fixes every random draw of the run.
-        events: keep the per-dispute event log (流转轨迹).
+        seed: fixes every random draw of the run (one stream per phase, `model.streams`).
+        events: keep the per-dispute event log (流转轨迹); it changes no result.
 
-    A day (DESIGN §3): shocks and arising; growth and spread; discovery; routing; handling;
-    escalation; residents' feedback; costs and data collection.
+    A day (DESIGN §3): reforms due today; the standing budget shared out; shocks and arising;
+    growth and spread; discovery; routing; handling; escalation; residents' feedback; costs and
+    data collection.
     """
 
     def __init__(self, params: Params | None = None, seed: int | None = None, events: bool = False):
+        if seed is None:
+            seed = int(np.random.SeedSequence().entropy % 2**63)
         super().__init__(seed=seed)
+        self.seed = seed
+        self.streams = Streams(seed)
         self.p = p = params or Params()
         self.day = -1
-        w = self.world = build_world(p.population, p.grid, self.rng)
-        check_combination(p, w.n_grids)
-        n, pop = w.n, p.population
-        self.trust = np.clip(_beta(self.rng, pop.initial_trust, n) - np.where(w.group == MIGRANT, pop.migrant_trust_gap, 0), 0, 1)
-        self.public_spirit = _beta(self.rng, pop.initial_public_spirit, n)
-        self.legal_awareness = _beta(self.rng, pop.initial_legal_awareness, n)
-        self.grievance = _beta(self.rng, pop.initial_grievance, n)
+        w = self.world = build_world(p.population, p.grid, self.streams.world)
+        for i, s in enumerate(p.shocks):
+            if s.grids != "all" and max(s.grids) >= w.n_grids:  # buildings larger than grids leave fewer grids
+                raise ScenarioError(f"`shocks[{i}].grids` = {s.grids}: this street was built with grids 0–{w.n_grids - 1}")
+        n, pop, rng = w.n, p.population, self.streams.residents
+        self.trust = np.clip(_beta(rng, pop.initial_trust, n) - np.where(w.group == MIGRANT, pop.migrant_trust_gap, 0), 0, 1)
+        self.public_spirit = _beta(rng, pop.initial_public_spirit, n)
+        self.legal_awareness = _beta(rng, pop.initial_legal_awareness, n)
+        self.grievance = _beta(rng, pop.initial_grievance, n)
         self.satisfaction = np.full(n, pop.baseline_satisfaction)
-        self.volunteer = self.rng.random(n) < p.volunteers.initial_share
+        self.volunteer = rng.random(n) < p.volunteers.initial_share
         self.participated = self.volunteer.copy()
-        self.participation_factor = np.where(w.group == MIGRANT, pop.migrant_participation, 1.0)
         self.experiences: list[float] = []  # the experience of each case outcome its parties lived, in order
-        group_shares = np.bincount(w.group, minlength=3) / n
-        self.categories = CategoryTables.build(p, group_shares)
-        self.fit_table = np.array([[getattr(getattr(p.fit, h), c) for c in CATEGORIES] for h in HANDLERS])
+        self.party_outcomes = 0  # parties who lived a case outcome (a 回访 survey's respondents) …
+        self.party_satisfied = 0  # … and those of them satisfied
         self.disputes = DisputeTable()
         self.log = EventLog(events)
         self.costs = Costs()
         self.group_incidents = 0
         self._residents: dict[int, Resident] = {}
+        self.reforms_due = sorted(p.reforms, key=lambda r: r.day)
+        self.reforms_applied: list[tuple[int, dict]] = []  # (day, levers set)
         self._build_handlers()
+        self.configure(p)
         self.tally_residents()
         self.datacollector = mesa.DataCollector(model_reporters=DAILY_REPORTERS)
 
     # --- set-up -------------------------------------------------------------------------------
     def _build_handlers(self) -> None:
-        p, w = self.p, self.world
-        per10k = w.n / 10_000
-        self.grid_workers = [GridWorker(self, g, p.grid.workers_per_grid) for g in range(w.n_grids)]
-        load = self.categories.base
-        self.office_capacity = p.offices.capacity_per_day * per10k
+        """Every handler the street could have; levers decide which of them have capacity."""
+        w = self.world
+        self.grid_workers = [GridWorker(self, g) for g in range(w.n_grids)]
         self.offices = []
         self._office_by_category: dict[int, GovernmentOffice] = {}
         for name, (_, cats) in OFFICE_TYPES.items():
-            idx = tuple(CATEGORIES.index(c) for c in cats)
-            share = load[list(idx)].sum() / load.sum() if load.sum() > 0 else 1 / len(OFFICE_TYPES)
-            office = GovernmentOffice(self, name, idx, self.office_capacity * share)
+            office = GovernmentOffice(self, name, tuple(CATEGORIES.index(c) for c in cats), 0.0)
             self.offices.append(office)
-            for c in idx:
+            for c in office.categories:
                 self._office_by_category[c] = office
-        self.petition_office = PetitionOffice(self, p.petition.capacity_per_day * per10k)
+        self.petition_office = PetitionOffice(self)
         community_pop = np.bincount(w.community[w.grid], minlength=w.n_communities)
-        so, pu = p.social_orgs, p.purchase
-        self.social_org_staff = so.staff * per10k
-        self.purchased_staff = pu.budget_per_year * per10k / pu.cost_per_staff
-        directed = pu.tendering == "directed"
-        self.orgs_by_community: list[list[SocialOrganization]] = []
-        for c in range(w.n_communities):
-            share = community_pop[c] / w.n
-            orgs = [SocialOrganization(self, "mediation_committee", c, 0.0, p.volunteers.skill, so.independence)]
-            if self.social_org_staff > 0:
-                orgs.append(SocialOrganization(self, "social_work", c, self.social_org_staff * share, so.skill, so.independence))
-            if self.purchased_staff > 0:
-                orgs.append(SocialOrganization(
-                    self, "purchased", c, self.purchased_staff * share,
-                    so.skill * (1 - pu.directed_skill_penalty) if directed else so.skill,
-                    pu.directed_independence if directed else so.independence,
-                ))
-            self.orgs_by_community.append(orgs)
+        self.orgs_by_community = [[SocialOrganization(self, kind, c, community_pop[c] / w.n)
+                                   for kind in SocialOrganization.KINDS] for c in range(w.n_communities)]
         self.orgs = [o for orgs in self.orgs_by_community for o in orgs]
-        self.forums = [DeliberationForum(self, c) for c in range(w.n_communities)] if p.self_governance.deliberation else []
+        self.forums = [DeliberationForum(self, c) for c in range(w.n_communities)]
         self.agent_by_id = {a.unique_id: a for a in self.handlers()}
+
+    def configure(self, p: Params) -> None:
+        """Derive what the levers fix: category tables, fits, staff, offices' shares of capacity.
+        Called at set-up and by every reform."""
+        self.p = p
+        w, per10k = self.world, self.world.n / 10_000
+        self.categories = CategoryTables.build(p, np.bincount(w.group, minlength=3) / w.n)
+        self.fit_table = np.array([[getattr(getattr(p.fit, h), c) for c in CATEGORIES] for h in HANDLERS])
+        self.participation_factor = np.where(w.group == MIGRANT, p.population.migrant_participation, 1.0)
+        load = self.categories.base
+        for office in self.offices:
+            idx = list(office.categories)
+            office.share = load[idx].sum() / load.sum() if load.sum() > 0 else 1 / len(self.offices)
+        self.social_org_staff = p.social_orgs.staff * per10k
+        self.purchased_staff = p.purchase.budget_per_year * per10k / p.purchase.cost_per_staff
+        self.office_capacity = p.offices.capacity_per_day * per10k  # a standing budget overrides it daily
 
     def handlers(self) -> list[QueueHandler]:
         """Every handler, in the order they work through their queues each day."""
@@ -152,9 +146,21 @@ class CogovModel(mesa.Model):
     def campaign_factor(self) -> float:
         return self.p.campaign.multiplier if self.campaign_active() else 1.0
 
-    def pressure(self) -> float:
-        extra = self.p.campaign.pressure if self.campaign_active() else 0.0
-        return min(1.0, self.p.offices.assessment_pressure + extra)
+    def pressure(self, kind: Handler) -> float:
+        """Assessment pressure on a handler kind: offices (and joint handling, which an office
+        leads) bear it in full; grassroots handlers the share that reaches them."""
+        p = self.p
+        extra = p.campaign.pressure if self.campaign_active() else 0.0
+        full = min(1.0, p.offices.assessment_pressure + extra)
+        return full if kind in (Handler.OFFICE, Handler.JOINT) else full * p.offices.pressure_reach
+
+    def admin_burden(self) -> float:
+        """Share of grid workers' time lost to paperwork, growing with every programme devolved to
+        the community (居委会不堪重负)."""
+        p = self.p
+        programmes = (p.self_governance.deliberation, p.volunteers.cultivation > 0, p.channels.hotline,
+                      p.smart.data_platform, p.routing.one_stop)
+        return min(0.95, p.grid.admin_burden + p.grid.devolved_burden * sum(programmes))
 
     def platform_delay(self) -> float:
         return 0.0 if self.p.smart.data_platform else self.p.routing.platform_delay_days
@@ -185,6 +191,8 @@ class CogovModel(mesa.Model):
     # --- the day ---------------------------------------------------------------------------------
     def step(self) -> None:
         self.day = self.steps - 1
+        apply_reforms(self)  # 0 reforms due today
+        allocate(self)  # 0 the standing budget shared out
         arise(self)  # 1–2 shocks, new disputes
         grow_and_spread(self)  # 3
         discover(self)  # 4

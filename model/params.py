@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
+from pydantic_core import PydanticCustomError
 
 CATEGORIES = (
     "neighbor",
@@ -47,6 +48,7 @@ def lever(default: Any, *, unit: str, source: str, en: str, zh: str, ge=None, le
         default,
         ge=ge,
         le=le,
+        strict=True if isinstance(default, bool) else None,  # `"yes"` or `1` is not a switch
         description=en,
         json_schema_extra={"unit": unit, "source": source, "zh": zh},
     )
@@ -138,6 +140,13 @@ class Population(Section):
         0.6, zh="流动人口关系系数", en="migrants' building and grid ties relative to locals",
         source="assumption: 0.3–1 (weaker ties, seed 002 积怨 when ties weaken)",
     )
+    migrant_access: float = share(
+        0.7, zh="流动人口服务可及性",
+        en="migrants' access to services relative to locals (居住证, 市民待遇): the chance a handler takes up a "
+           "migrant's case as it would a local's",
+        source="seed 004 L117: 领到居住证的外来人员,可以享受22项市民待遇 (access follows residence status); seed 000 L4: "
+               "农民都进入城市但不能融入城市; value assumption 0.4–0.95",
+    )
 
 
 class Grid(Section):
@@ -163,6 +172,12 @@ class Grid(Section):
     admin_burden: float = share(
         0.4, zh="行政负担", en="share of a worker's time lost to paperwork (台账)",
         source="assumption: 0.1–0.7; seed 001 居委会不堪重负",
+    )
+    devolved_burden: float = share(
+        0.05, zh="下放事务负担",
+        en="extra share of a grid worker's time taken by each programme devolved to the community (on-the-spot "
+           "mediation, forum, volunteer work, hotline work orders, data entry, one-stop services)",
+        source="seed 001 L101: 社区居委会承担了太多的政府职能,工作不堪重负、疲于应付; seed 001 L139; value assumption 0–0.1",
     )
     patrol_strategy: Literal["random", "risk_targeted", "cooperative"] = lever(
         "random", unit="choice", zh="巡查策略", en="which households grid workers visit",
@@ -245,8 +260,30 @@ class Routing(Section):
         source="assumption: 0.3–0.7",
     )
     joint_synergy: float = share(
-        0.1, zh="联合调处增益", en="success bonus of joint handling over its best partner",
-        source="assumption: 0–0.2",
+        0.0, zh="联合调处增益", en="success bonus of joint handling over its best partner (0: none by default)",
+        source="assumption: 0–0.1; seeds 003 六联机制, 004 大调解 claim synergy but give no measure",
+    )
+    joint_coordination: float = share(
+        0.05, zh="联合调处协调损耗", en="success lost to coordinating the partners of joint handling",
+        source="assumption: 0–0.15; seed 001 L37 条块分割、各自为政",
+    )
+    joint_extra_days: float = lever(
+        3.0, unit="days", ge=0.0, le=60.0, zh="联合调处协调天数",
+        en="days joint handling adds to arrange the partners", source="assumption: 1–7",
+    )
+    max_attempts: int = lever(
+        3, unit="attempts", ge=1, le=10, zh="最多办理次数",
+        en="handling attempts a case may get on any ladder, re-handling (重办) included",
+        source="public figure: Beijing 12345 接诉即办 re-handles (重办) a work order the caller is not satisfied "
+               "with; value assumption 2–4",
+    )
+    rehandle_delay_days: float = lever(
+        3.0, unit="days", ge=0.0, le=60.0, zh="重办时延",
+        en="days before a failed case is taken up again by the same kind of handler", source="assumption: 1–10",
+    )
+    handoff_delay_days: float = lever(
+        2.0, unit="days", ge=0.0, le=60.0, zh="移交时延",
+        en="days a case waits when it is handed from one kind of handler to another", source="assumption: 1–7",
     )
 
 
@@ -281,6 +318,13 @@ class Offices(Section):
         0.5, zh="敷衍结案上限", en="share of failing attempts closed on paper at full pressure",
         source="assumption: 0.2–0.8; seed 003 形式主义 坐在家里编",
     )
+    pressure_reach: float = share(
+        0.8, zh="考核下沉程度",
+        en="share of the offices' assessment pressure that reaches grid workers, social organisations on "
+           "contract and forums (their paper closures)",
+        source="seed 001 L139: 社区居委会全部工作几乎都要接受上级党委、政府等各部门的监督和考核; seed 003 L119: "
+               "坐在家里编; value assumption 0.5–1",
+    )
     voice: float = share(0.3, zh="部门程序-发声", en="voice given to parties by offices", source="assumption: 0.1–0.5")
     respect: float = share(0.5, zh="部门程序-尊重", en="respect shown by offices", source="assumption: 0.3–0.7")
     staff_days_per_case: float = lever(
@@ -304,8 +348,14 @@ class SocialOrgs(Section):
         source="assumption: 0–1; seeds 001, 002 二政府, 行政化",
     )
     legitimacy: float = share(
-        0.75, zh="社会组织公信力", en="trust residents give an independent organisation",
+        0.75, zh="社会组织公信力", en="trust residents give an independent organisation before it has a record",
         source="assumption: 0.5–0.9",
+    )
+    deference: float = share(
+        0.4, zh="依附部门转办",
+        en="chance a fully government-run organisation refers a case it takes to an office instead of settling "
+           "it (scaled by 1 − independence)",
+        source="seed 002 L415: 有些是“二政府”的慈善机构; seed 002 L365: 政府主控明显; value assumption 0.2–0.6",
     )
     skill: float = share(0.85, zh="专业技能", en="professional mediators' skill", source="assumption: 0.6–0.95")
     cases_per_staff_day: float = lever(
@@ -347,6 +397,11 @@ class Purchase(Section):
         0.2, zh="定向购买独立性", en="independence of directed-purchase providers",
         source="assumption: 0–0.4; seed 001 二政府",
     )
+    paper_share: float = share(
+        0.3, zh="名存实亡比例",
+        en="share of purchased staff who exist only on paper under directed purchase (paid, never working cases)",
+        source="seed 002 L415: 有些则是名存实亡; value assumption 0.1–0.5",
+    )
 
 
 class Volunteers(Section):
@@ -369,6 +424,18 @@ class Volunteers(Section):
         0.002, unit="per day", ge=0.0, le=0.1, zh="退出率", en="daily chance a volunteer stops",
         source="assumption: 0.0005–0.005; seed 002 乡贤倦怠",
     )
+    load_dropout: float = lever(
+        2.0, unit="factor", ge=0.0, le=20.0, zh="负荷退出倍数",
+        en="dropout of volunteer mediators is multiplied by 1 + factor × their committee's load (turnover under load)",
+        source="seed 002 L415: 鉴于都是义务服务,出于身体考虑也会有倦怠情况出现; value assumption 0–4",
+    )
+    max_share: float = share(
+        0.05, zh="志愿者上限比例",
+        en="share of residents the volunteer pool saturates at (joining slows as the pool fills)",
+        source="seed 002 L69: 宜昌's four central districts (1,110 grids) 储备10.8万名志愿者, roughly 8% of their "
+               "residents; public figure: about 16% of Chinese are registered volunteers, far fewer active; value "
+               "assumption 0.02–0.15",
+    )
     initial_share: float = share(
         0.01, zh="初始志愿者比例", en="share of residents volunteering at the start", source="assumption: 0–0.05",
     )
@@ -377,8 +444,10 @@ class Volunteers(Section):
         source="seed 002: 1–2 volunteer mediators per Yichang grid; value assumption 0.1–0.4",
     )
     cases_per_mediator_day: float = lever(
-        0.1, unit="cases per day", ge=0.0, le=5.0, zh="志愿调解日办案",
-        en="cases a volunteer mediator takes per day", source="assumption: 0.05–0.3",
+        0.01, unit="cases per day", ge=0.0, le=5.0, zh="志愿调解日办案",
+        en="cases a volunteer mediator takes per day (0.01 is 3.65 a year)",
+        source="public figure: Ministry of Justice, about 3.2–3.7 million people's mediators settle about 9–12 "
+               "million disputes a year, 3–4 cases per mediator-year; range 0.005–0.02",
     )
     fatigue: float = share(
         0.4, zh="乡贤倦怠", en="share of volunteer mediators' capacity lost under sustained full load",
@@ -395,8 +464,14 @@ class Volunteers(Section):
         en="public spirit a volunteer gains each day", source="assumption: 0–0.003",
     )
     coordination_cost_per_year: float = lever(
-        600.0, unit="¥ per volunteer-year", ge=0.0, le=1e5, zh="志愿者协调成本",
-        en="cost of coordinating one volunteer", source="assumption: ¥200–2,000",
+        1_600.0, unit="¥ per volunteer-year", ge=0.0, le=1e5, zh="志愿者协调成本",
+        en="cost of coordinating one volunteer (paid coordinators, training, insurance)",
+        source="assumption: ¥800–2,700 (one paid coordinator at ¥80,000 a year per 30–100 volunteers)",
+    )
+    case_subsidy: float = lever(
+        200.0, unit="¥ per case", ge=0.0, le=1e5, zh="以案定补",
+        en="subsidy paid for each case volunteer mediators settle (以案定补)",
+        source="public figure: provincial 以案定补 schemes pay people's mediators about ¥50–500 per settled case",
     )
 
 
@@ -425,6 +500,12 @@ class SelfGovernance(Section):
         2_000.0, unit="¥ per meeting", ge=0.0, le=1e6, zh="每次议事成本", en="cost of one forum meeting",
         source="assumption: ¥500–5,000",
     )
+    quorum: float = share(
+        0.03, zh="议事有效参会率",
+        en="attendance (share of the community) below which a meeting goes through the motions: its skill and "
+           "voice shrink in proportion",
+        source="seed 003 L117: 重硬件轻软件的形式主义; value assumption 0.01–0.1",
+    )
 
 
 class Channels(Section):
@@ -436,9 +517,25 @@ class Channels(Section):
         0.6, unit="factor", ge=0.0, le=5.0, zh="热线报告增益", en="extra reporting a hotline brings",
         source="assumption: 0.2–1",
     )
-    hotline_cost_per_case: float = lever(
-        100.0, unit="¥ per case", ge=0.0, le=1e5, zh="热线每件成本", en="cost of one hotline report",
-        source="assumption: ¥50–300",
+    hotline_cost_per_resident_year: float = lever(
+        3.0, unit="¥ per resident-year", ge=0.0, le=1e4, zh="热线运行成本",
+        en="running cost of the hotline and its dispatch centre (a standing cost)",
+        source="assumption: ¥1–6 per resident-year",
+    )
+    callback: bool = lever(
+        False, unit="switch", zh="回访重办",
+        en="closed hotline cases are called back (回访); a caller whose problem is not solved gets the case "
+           "re-handled (重办), and offices are assessed on response, resolution and satisfaction (三率考核)",
+        source="public figure: Beijing 12345 接诉即办 (2019–): every work order is called back and judged by its "
+               "response, resolution and satisfaction rates; reported rates in the 90s",
+    )
+    callback_cost: float = lever(
+        20.0, unit="¥ per call", ge=0.0, le=1e4, zh="回访成本", en="cost of one call-back",
+        source="assumption: ¥10–50",
+    )
+    callback_detection: float = share(
+        0.8, zh="回访识别率", en="chance a call-back finds that a case closed on paper is not solved",
+        source="assumption: 0.5–1",
     )
     report_rate: float = lever(
         0.03, unit="per day", ge=0.0, le=1.0, zh="主动反映率",
@@ -564,6 +661,14 @@ class Petition(Section):
     )
 
 
+class Budget(Section):
+    standing_per_10k: float = lever(
+        0.0, unit="¥ per year per 10k", ge=0.0, le=1e9, zh="常设预算",
+        en="fixed standing budget (0 = off): offices get what the arrangement's other standing costs leave",
+        source="assumption: 0 (off) or ¥1–3 million per 10k, the range of the presets' own standing costs (DESIGN §7)",
+    )
+
+
 class Campaign(Section):
     start_day: int = lever(0, unit="day", ge=0, le=100_000, zh="运动开始", en="first day of a campaign surge",
                           source="seed 004 L131: 百日会战 (a campaign has a start and an end); scenario choice within 0–horizon")
@@ -609,11 +714,16 @@ class Disputes(Section):
     )
     give_up_rate: float = lever(
         0.01, unit="per day", ge=0.0, le=0.5, zh="放弃率",
-        en="daily chance the parties of a failed case give up on it (说了也白说)",
+        en="daily chance the parties of a failed case, or of a case waiting in a queue, give up on it (说了也白说)",
         source="assumption: 0.003–0.03; seed 002 L117 说了也白说",
     )
     transfer_jump: float = share(
         0.05, zh="转办烈度增量", en="intensity added by each transfer between offices", source="assumption: 0–0.1",
+    )
+    handoff_jump: float = share(
+        0.03, zh="移交烈度增量",
+        en="intensity added when a case is handed from one kind of handler to another (the parties retell it)",
+        source="assumption: 0–0.08",
     )
     reopen_mean_days: float = lever(
         45.0, unit="days", ge=1.0, le=1000.0, zh="敷衍结案复发天数", en="mean time before a paper closure reopens",
@@ -678,6 +788,18 @@ class Feedback(Section):
     trust_rate: float = share(0.15, zh="信任更新", en="weight of one experience in trust", source="assumption: 0.05–0.3")
     word_of_mouth: float = share(
         0.03, zh="口碑传播", en="weight of a neighbour's experience in trust", source="assumption: 0–0.1",
+    )
+    satisfied_threshold: float = share(
+        0.6, zh="满意判定", en="experience from which a party counts as satisfied (满意/基本满意) in a 回访 survey",
+        source="assumption: 0.5–0.7",
+    )
+    record_weight: float = share(
+        0.5, zh="口碑权重", en="how far a handler's legitimacy follows its own record rather than its standing",
+        source="assumption: 0.2–0.8",
+    )
+    record_memory: float = lever(
+        50.0, unit="cases", ge=1.0, le=10_000.0, zh="口碑记忆",
+        en="cases over which a handler's record is averaged", source="assumption: 20–200",
     )
     dependency_effect: float = share(
         0.02, zh="管理依赖症", en="public spirit a party loses when an office handles the case top-down",
@@ -774,6 +896,29 @@ class Shock(Section):
     multiplier: float = Field(ge=0.0, le=100.0, description="incidence multiplier")
 
 
+# Levers fixed when the street is built, or that define how results are judged: a reform cannot
+# change them mid-run. Every other lever can.
+FIXED_IN_RUN = (
+    "population.residents", "population.household_size", "population.households_per_building",
+    "population.migrant_share", "population.elderly_share", "population.special_share",
+    "population.initial_trust", "population.migrant_trust_gap", "population.initial_public_spirit",
+    "population.initial_legal_awareness", "population.initial_grievance", "population.building_ties",
+    "population.grid_ties", "population.cross_grid_ties", "population.migrant_tie_factor",
+    "grid.residents_per_grid", "grid.grids_per_community", "volunteers.initial_share", "disputes.judge_after_days",
+)
+
+
+class Reform(Section):
+    """Lever values applied from a day on, in a running street (a before-and-after study)."""
+
+    day: int = Field(ge=0, le=100_000, description="first day the new values apply")
+    set: dict[str, Any] = Field(min_length=1, description="lever values, as `section.field = value`")
+
+
+def _combination_error(text: str) -> PydanticCustomError:
+    return PydanticCustomError("combination", text)
+
+
 class Params(Section):
     """All parameters of one run."""
 
@@ -794,4 +939,56 @@ class Params(Section):
     categories: Categories = Field(default_factory=Categories)  # type: ignore[valid-type]
     fit: Fit = Field(default_factory=Fit)  # type: ignore[valid-type]
     feedback: Feedback = Field(default_factory=Feedback)
+    budget: Budget = Field(default_factory=Budget)
     shocks: list[Shock] = Field(default_factory=list, description="scheduled shocks")
+    reforms: list[Reform] = Field(default_factory=list, description="scheduled lever changes during a run")
+
+    @model_validator(mode="after")
+    def _combinations(self) -> Params:
+        """Lever combinations no single field can judge."""
+        if self.grid.patrol_strategy == "risk_targeted" and not self.smart.data_platform:
+            raise _combination_error("`grid.patrol_strategy` = 'risk_targeted' needs `smart.data_platform` = true "
+                                     "(targeting visits by risk needs data)")
+        if self.campaign.end_day and self.campaign.end_day < self.campaign.start_day:
+            raise _combination_error(f"`campaign.end_day` = {self.campaign.end_day}: must not be before "
+                                     f"`campaign.start_day` = {self.campaign.start_day}")
+        n_grids = -(-self.population.residents // self.grid.residents_per_grid)
+        for i, sh in enumerate(self.shocks):
+            if sh.grids != "all" and any(not 0 <= g < n_grids for g in sh.grids):
+                raise _combination_error(f"`shocks[{i}].grids` = {sh.grids}: this street has grids 0–{n_grids - 1}")
+        if self.budget.standing_per_10k > 0:
+            from .costs import planned_standing_per_10k  # the cost rules live with the costs
+
+            rest = sum(planned_standing_per_10k(self).values())
+            if self.budget.standing_per_10k < rest:
+                raise _combination_error(
+                    f"`budget.standing_per_10k` = {self.budget.standing_per_10k:,.0f}: the arrangement's other "
+                    f"standing costs (grid workers, organisations, volunteers, programmes) already take "
+                    f"¥{rest:,.0f} a year per 10k; allowed: 0 (off) or at least {rest:,.0f}")
+        for i, reform in enumerate(self.reforms):
+            self.after_reform(reform, f"reforms[{i}]")
+        return self
+
+    def after_reform(self, reform: Reform, where: str = "reform") -> Params:
+        """These parameters with a reform's values applied, validated (combinations included)."""
+        from .levers import lever_index  # the lever table is built from this schema
+
+        index = lever_index()
+        data = self.model_dump(mode="python", exclude={"reforms"})
+        for name, value in reform.set.items():
+            if name not in index or index[name].kind == "list":
+                raise _combination_error(f"`{where}.set.{name}` is not a lever; `cogov levers` lists them all")
+            if name in FIXED_IN_RUN:
+                raise _combination_error(f"`{where}.set.{name}`: fixed once the street is built; a reform can "
+                                         f"change any lever except {', '.join(FIXED_IN_RUN)}")
+            section, field = name.rsplit(".", 1)
+            node = data
+            for part in section.split("."):
+                node = node[part]
+            node[field] = value
+        try:
+            return Params.model_validate(data)
+        except ValueError as e:
+            first = e.errors()[0] if hasattr(e, "errors") else {"loc": (), "msg": str(e)}
+            loc = ".".join(str(x) for x in first["loc"])
+            raise _combination_error(f"`{where}.set`: {'`' + loc + '` ' if loc else ''}{first['msg']}") from None

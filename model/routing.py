@@ -1,13 +1,19 @@
-"""Phase 5: the platform routes known and failed cases along the routing ladder (DESIGN §3.4).
+"""Phase 5: the platform routes known and failed cases along the routing ladder (DESIGN §3.4, §7).
 
-- ``administrative``: the competent office only; the grid worker just reports.
+- ``administrative``: the competent office; a failed attempt is re-handled there (重办).
 - ``local_first`` (枫桥经验): grid worker on the spot → social organisation → deliberation forum →
-  office, each rung only after the one below fails; cases needing rigid power go to the office.
-- ``triage`` (多元共治): the untried handler with the best expected success for the case's category
-  and intensity (with the platform's routing accuracy); multi-party, intense cases go to joint
-  handling (联合调处) by office, social organisation and grid worker together.
-When the ladder is exhausted the parties sue (litigation) or are left with a failed case.
-Cases sent to an office can land at the wrong one first (silo friction, 推诿).
+  office, each rung only after the one below fails; cases needing rigid power go to the office,
+  and the last attempt a case has left is always the office's.
+- ``triage`` (多元共治): the handler with the best expected success for the case's category and
+  intensity, discounted by the wait at its queue (with the platform's routing accuracy), untried
+  ones first; multi-party, intense cases
+  go to joint handling (联合调处) by office, social organisation and grid worker together.
+
+Every ladder gives a case at most ``routing.max_attempts`` handling attempts; a case that comes
+back (a paper closure reopened, a petition answered, a group incident) gets at least one more.
+Moving a case to another kind of handler costs a hand-off (delay and intensity); re-handling by
+the same kind costs a delay. When no attempt is left the parties sue (litigation) or are left
+with a failed case. Cases sent to an office can land at the wrong one first (silo friction, 推诿).
 """
 
 from __future__ import annotations
@@ -40,11 +46,17 @@ def route_pending(model: CogovModel) -> None:
 
 def route(model: CogovModel, d: int) -> None:
     """Send case d to its next handler, or end its ladder."""
-    kind = next_handler(model, d)
+    kind = next_handler(model, d) if model.disputes.attempts[d] < model.p.routing.max_attempts else None
     if kind is None:
         end_of_ladder(model, d)
     else:
         assign(model, d, kind)
+
+
+def one_more_attempt(model: CogovModel, d: int) -> None:
+    """A case that comes back gets at least one more attempt."""
+    ds = model.disputes
+    ds.attempts[d] = min(int(ds.attempts[d]), model.p.routing.max_attempts - 1)
 
 
 def available(model: CogovModel, d: int, kind: Handler) -> QueueHandler | None:
@@ -81,37 +93,45 @@ def _untried(model: CogovModel, d: int, kinds) -> list[tuple[Handler, QueueHandl
     return out
 
 
-def next_handler(model: CogovModel, d: int) -> Handler | None:
-    ds, p = model.disputes, model.p
+def next_handler(model: CogovModel, d: int) -> Handler:
+    """The kind of handler for the case's next attempt (at least one attempt is left)."""
+    ds, p, rng = model.disputes, model.p, model.streams.routing
     ladder = p.routing.ladder
     if ladder == "local_first":
-        kinds = (Handler.OFFICE,) if ds.rigid[d] else LOCAL_FIRST_ORDER
-        options = _untried(model, d, kinds)
-        return options[0][0] if options else None
+        last = ds.attempts[d] == p.routing.max_attempts - 1
+        options = [] if ds.rigid[d] or last else _untried(model, d, LOCAL_FIRST_ORDER)
+        return options[0][0] if options else Handler.OFFICE
     if ladder == "triage":
         if ds.n_parties[d] >= p.routing.joint_min_parties and ds.intensity[d] >= p.routing.joint_min_intensity:
-            joint = _untried(model, d, (Handler.JOINT,))
-            if joint:
+            if available(model, d, Handler.JOINT) is not None:
                 return Handler.JOINT
-        options = _untried(model, d, (Handler.GRID, Handler.MEDIATION, Handler.FORUM, Handler.OFFICE))
-        if not options:
-            return None
-        if model.rng.random() < p.routing.routing_accuracy:
-            return max(options, key=lambda kh: success_prob(model, d, kh[0], kh[1]))[0]
-        return options[int(model.rng.integers(len(options)))][0]
-    options = _untried(model, d, (Handler.OFFICE,))
-    return options[0][0] if options else None
+        kinds = (Handler.GRID, Handler.MEDIATION, Handler.FORUM, Handler.OFFICE)
+        options = _untried(model, d, kinds) or [(k, h) for k in kinds if (h := available(model, d, k)) is not None]
+        u, pick = rng.random(), rng.random()  # drawn together, so the stream does not depend on the branch
+        if u < p.routing.routing_accuracy:  # the best expected success, discounted by the wait
+            half_life = p.feedback.timeliness_days
+            return max(options, key=lambda kh: success_prob(model, d, kh[0], kh[1]) * 0.5 ** (kh[1].wait() / half_life))[0]
+        return options[int(pick * len(options))][0]
+    return Handler.OFFICE
 
 
 def assign(model: CogovModel, d: int, kind: Handler, front: bool = False) -> None:
-    """Queue case d at the handler of `kind`; offices may pass it on first."""
-    ds = model.disputes
+    """Queue case d at the handler of `kind`, after a hand-off or re-handling delay; an office
+    the case newly arrives at may pass it on first."""
+    ds, r = model.disputes, model.p.routing
     handler = available(model, d, kind)
+    before = Handler(ds.handler[d]) if ds.attempts[d] > 0 else None  # the kind of its last attempt
     delay = 0.0
+    if before == kind:
+        delay = r.rehandle_delay_days
+    elif before is not None:
+        delay = r.handoff_delay_days
+        ds.handoffs[d] += 1
+        ds.intensity[d] = min(1.0, ds.intensity[d] + model.p.disputes.handoff_jump)
     if kind in (Handler.OFFICE, Handler.JOINT):
         ds.reached_office[d] = True
-        if kind == Handler.OFFICE:
-            delay = _transfers(model, d, handler)
+        if kind == Handler.OFFICE and before != kind:
+            delay += _transfers(model, d, handler)
     ds.state[d] = State.QUEUED
     ds.handler[d] = kind
     ds.handler_id[d] = handler.unique_id
@@ -132,7 +152,7 @@ def _transfers(model: CogovModel, d: int, office) -> float:
         silo *= 1 - p.smart.silo_reduction
     if silo <= 0:
         return 0.0
-    k = min(int(model.rng.geometric(1 - silo)) - 1 if silo < 1 else MAX_TRANSFERS, MAX_TRANSFERS)
+    k = min(int(model.streams.routing.geometric(1 - silo)) - 1 if silo < 1 else MAX_TRANSFERS, MAX_TRANSFERS)
     if k <= 0:
         return 0.0
     ds = model.disputes
@@ -141,7 +161,7 @@ def _transfers(model: CogovModel, d: int, office) -> float:
     if model.log.enabled:
         wrong = [o for o in model.offices if o is not office]
         for _ in range(k):
-            o = wrong[int(model.rng.integers(len(wrong)))]
+            o = wrong[int(model.streams.journey.integers(len(wrong)))]
             model.log(d, model.day, "transferred", Handler.OFFICE, o.unique_id, o.name)
     return k * p.offices.transfer_delay_days
 
@@ -151,11 +171,12 @@ def end_of_ladder(model: CogovModel, d: int) -> None:
     ds, p = model.disputes, model.p
     parties = ds.parties_of(d)
     legal = float(np.mean(model.legal_awareness[parties]))
-    if model.rng.random() < p.petition.litigation_rate * legal:
+    if model.streams.routing.random() < p.petition.litigation_rate * legal:
         ds.state[d] = State.LITIGATION
         ds.closed[d] = model.day
         model.log(d, model.day, "litigation")
     else:
         ds.state[d] = State.FAILED
         model.log(d, model.day, "failed")
-    experience(model, d, outcome=0.0, kind=Handler(ds.handler[d]) if ds.handler[d] >= 0 else Handler.OFFICE)
+    last = model.agent_by_id[int(ds.handler_id[d])] if ds.handler_id[d] >= 0 else model.office_for(int(ds.category[d]))
+    experience(model, d, outcome=0.0, handler=last)

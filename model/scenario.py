@@ -4,7 +4,8 @@ A scenario file holds an optional ``extends = "base"`` (a preset name or a path 
 file), an optional ``[meta]`` table (``zh``, ``en``: one-line descriptions) and parameter
 sections. Overrides (``section.field=value``, as given to ``cogov run --set``) are applied last.
 Every mistake raises `ScenarioError` with one message naming the file, the field, the value and
-what is allowed.
+what is allowed. `read_toml` is the one reader of the project's TOML files (scenarios, designs,
+calibration targets): binary or non-UTF-8 files, bad TOML and absurd nesting are one line too.
 """
 
 from __future__ import annotations
@@ -23,10 +24,54 @@ from .params import Params
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 BASE = "base"
+MAX_DEPTH = 16  # tables and arrays within each other; the schema needs three
+MAX_REF = 1024  # characters of a preset name or scenario path
 
 
 class ScenarioError(ValueError):
     """A scenario or override that cannot run; the message is meant for the user as it is."""
+
+
+def _too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
+    """Whether tables and arrays nest deeper than `limit` (checked without recursion)."""
+    stack = [(value, 0)]
+    while stack:
+        v, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(v, dict):
+            stack.extend((x, depth + 1) for x in v.values())
+        elif isinstance(v, list):
+            stack.extend((x, depth + 1) for x in v)
+    return False
+
+
+def parse_toml(text: str, origin: str, error: type[ValueError] = ScenarioError) -> dict[str, Any]:
+    """TOML text → data, or `error` with one line starting with `origin`."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise error(f"{origin}: not valid TOML: {e}") from None
+    except RecursionError:
+        raise error(f"{origin}: nested too deeply (at most {MAX_DEPTH} levels)") from None
+    if _too_deep(data):
+        raise error(f"{origin}: nested too deeply (at most {MAX_DEPTH} levels)")
+    return data
+
+
+def read_toml(path: Path, error: type[ValueError] = ScenarioError) -> dict[str, Any]:
+    """A TOML file → data, or `error` with one line naming the file and what is wrong with it."""
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise error(f"{path}: cannot be read ({e.strerror or e})") from None
+    if b"\0" in raw:
+        raise error(f"{path}: a binary file, not TOML text")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise error(f"{path}: not UTF-8 text (byte 0x{raw[e.start]:02x} at offset {e.start}); save it as UTF-8") from None
+    return parse_toml(text, str(path), error)
 
 
 @dataclass
@@ -49,33 +94,51 @@ def presets() -> list[str]:
 
 
 def _resolve_path(ref: str, relative_to: Path | None = None) -> Path:
+    """The file a preset name or path refers to (normalised: `a/../b` and `b` are one file)."""
+    if not ref or len(ref) > MAX_REF or "\0" in ref:
+        shown = ref if len(ref) <= 60 else ref[:60] + "…"
+        raise ScenarioError(f"scenario {shown!r}: not a preset name or a path (at most {MAX_REF} characters)")
     p = Path(ref)
     if p.suffix == ".toml" or p.parent != Path("."):
         candidates = [p] if p.is_absolute() or relative_to is None else [relative_to / p, p]
     else:
         candidates = [SCENARIO_DIR / f"{ref}.toml"]
     for c in candidates:
-        if c.is_file():
-            return c
+        try:
+            if c.is_file():
+                return c.resolve()
+        except OSError:  # e.g. a name too long for the file system
+            continue
     known = ", ".join(presets())
     raise ScenarioError(f"scenario {ref!r} not found: give a preset name ({known}) or a path to a .toml file")
+
+
+def _meta(data: dict[str, Any], path: Path) -> dict[str, str]:
+    meta = data.pop("meta", {})
+    if not isinstance(meta, dict):
+        raise ScenarioError(f"{path}: `meta` = {meta!r}: must be a table with `zh` and `en` descriptions")
+    for key, value in meta.items():
+        if not isinstance(value, str):
+            raise ScenarioError(f"{path}: `meta.{key}` = {value!r}: must be text")
+    return meta
 
 
 def _read(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict[str, Any], dict[str, Any]]:
     """The merged parameter data and meta of a file and everything it extends."""
     if path in seen:
-        raise ScenarioError(f"{path}: `extends` forms a cycle through {', '.join(map(str, seen))}")
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as e:
-        raise ScenarioError(f"{path}: not valid TOML: {e}") from None
-    meta = data.pop("meta", {})
+        raise ScenarioError(f"{seen[-1]}: `extends` forms a cycle: {' → '.join(map(str, (*seen, path)))}")
+    data = read_toml(path)
+    meta = _meta(data, path)
     parent_ref = data.pop("extends", None)
     if parent_ref is None:
         return data, meta
     if not isinstance(parent_ref, str):
         raise ScenarioError(f"{path}: `extends` = {parent_ref!r}: must be a preset name or a path")
-    parent, parent_meta = _read(_resolve_path(parent_ref, path.parent), seen + (path,))
+    try:
+        parent_path = _resolve_path(parent_ref, path.parent)
+    except ScenarioError as e:
+        raise ScenarioError(f"{path}: `extends`: {e}") from None
+    parent, parent_meta = _read(parent_path, seen + (path,))
     return deep_merge(parent, data), {**parent_meta, **meta}
 
 
@@ -97,8 +160,10 @@ def parse_override(text: str) -> tuple[str, Any]:
     if not name:
         raise ScenarioError(f"--set {text!r}: expected section.field=value")
     try:
-        value = tomllib.loads(f"v = {raw}")["v"]
-    except tomllib.TOMLDecodeError:
+        value = parse_toml(f"v = {raw}", f"--set {text!r}")["v"]
+    except ScenarioError as e:
+        if "nested too deeply" in str(e):
+            raise
         value = raw
     return name, value
 

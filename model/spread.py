@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 
 def grow_and_spread(model: CogovModel) -> None:
-    ds, p, rng = model.disputes, model.p.disputes, model.rng
+    ds, p, rng = model.disputes, model.p.disputes, model.streams.spread
     if ds.n == 0:
         _grievance(model, np.empty(0, np.int64))
         return
@@ -26,11 +26,14 @@ def grow_and_spread(model: CogovModel) -> None:
         rate = model.categories.growth[ds.category[waiting]] * (1 + p.low_trust_growth * (1 - trust))
         ds.intensity[waiting] = np.minimum(1.0, ds.intensity[waiting] + rate)
 
-    # mild latent or failed disputes can fade; parties of any failed case may give up
+    # mild latent or failed disputes can fade; parties of a failed case, or of one left waiting in
+    # a queue, may give up (说了也白说)
     mild = np.isin(state, (State.LATENT, State.FAILED)) & (ds.view("intensity") < p.lapse_max_intensity)
-    failed = state == State.FAILED
-    chance = 1 - (1 - np.where(mild, p.lapse_rate, 0.0)) * (1 - np.where(failed, p.give_up_rate, 0.0))
+    waiting_on = np.isin(state, (State.FAILED, State.QUEUED))
+    chance = 1 - (1 - np.where(mild, p.lapse_rate, 0.0)) * (1 - np.where(waiting_on, p.give_up_rate, 0.0))
     lapse = np.flatnonzero(rng.random(ds.n) < chance)
+    for d in lapse[state[lapse] == State.QUEUED]:
+        model.agent_by_id[int(ds.handler_id[d])].queue.remove(d)
     if len(lapse):
         ds.state[lapse] = State.LAPSED
         ds.closed[lapse] = model.day
@@ -43,7 +46,7 @@ def grow_and_spread(model: CogovModel) -> None:
 
 def _recruit(model: CogovModel, open_: np.ndarray) -> None:
     """Group-prone disputes draw in building-mates with a shared stake."""
-    ds, w, rng = model.disputes, model.world, model.rng
+    ds, w, rng = model.disputes, model.world, model.streams.spread
     prone = open_[model.categories.group_prone[ds.category[open_]]]
     if len(prone) == 0:
         return

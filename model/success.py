@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from .disputes import Handler
 from .params import HANDLERS
+from .world import MIGRANT
 
 if TYPE_CHECKING:
     from .agents import QueueHandler
@@ -20,44 +21,52 @@ def fit(model: CogovModel, kind: Handler, category: int) -> float:
     return model.fit_table[HANDLERS.index(_FIT_KEY[kind]), category]
 
 
-def success_prob(model: CogovModel, d: int, kind: Handler, handler: QueueHandler) -> float:
-    """fit × (1 − penalty × intensity × (1 − ability)), ability = skill × (½ + ½ legitimacy).
-
-    The fit is the chance of settling an easy case; intensity makes a case harder, less so for a
-    skilled handler the parties trust. Handlers without rigid power rarely close rigid cases.
-
-    Joint handling takes the best fit and skill of office and social organisation plus a synergy,
-    and the office's rigid power."""
+def _single(model: CogovModel, d: int, kind: Handler, handler: QueueHandler, trust: float, rigid_ok: bool) -> float:
+    """fit × (1 − penalty × intensity × (1 − ability)), ability = skill × (½ + ½ legitimacy);
+    a handler without rigid power rarely closes a rigid case."""
     ds, p = model.disputes, model.p
-    c = int(ds.category[d])
+    ability = min(handler.skill, 1.0) * (0.5 + 0.5 * handler.legitimacy(trust))
+    prob = fit(model, kind, int(ds.category[d])) * (1 - p.disputes.intensity_penalty * ds.intensity[d] * (1 - ability))
+    if ds.rigid[d] and not rigid_ok:
+        prob *= p.disputes.rigid_soft_factor
+    return prob
+
+
+def success_prob(model: CogovModel, d: int, kind: Handler, handler: QueueHandler) -> float:
+    """The chance an attempt by `handler` (of `kind`) settles case d.
+
+    Fit is the chance of settling an easy case; intensity makes a case harder, less so for a skilled
+    handler the parties trust. Joint handling is led by whichever partner (office, or social
+    organisation lent the office's rigid power) would do better, less a coordination cost: it
+    cannot beat its best partner unless `routing.joint_synergy` says so. A migrant's case is taken
+    up as a local's only with probability `population.migrant_access` (居住证)."""
+    ds, p = model.disputes, model.p
     parties = ds.party_lists[d]
     trust = float(sum(model.trust[r] for r in parties) / len(parties))
     if kind == Handler.JOINT:
-        org = model.mediator_for(d)
-        f = max(fit(model, Handler.OFFICE, c), fit(model, Handler.MEDIATION, c) if org else 0.0)
-        skill = max(handler.skill, org.skill if org else 0.0) + p.routing.joint_synergy
-        legit = max(handler.legitimacy(trust), org.legitimacy(trust) if org else 0.0)
-        rigid_ok = True
+        prob = _single(model, d, Handler.OFFICE, handler, trust, rigid_ok=True)
+        org = joint_partner(model, d)
+        if org is not None:
+            prob = max(prob, _single(model, d, Handler.MEDIATION, org, trust, rigid_ok=True))
+        prob += p.routing.joint_synergy - p.routing.joint_coordination
     else:
-        f, skill, legit = fit(model, kind, c), handler.skill, handler.legitimacy(trust)
-        rigid_ok = kind == Handler.OFFICE
-    ability = min(skill, 1.0) * (0.5 + 0.5 * legit)
-    prob = f * (1 - p.disputes.intensity_penalty * ds.intensity[d] * (1 - ability))
-    if ds.rigid[d] and not rigid_ok:
-        prob *= p.disputes.rigid_soft_factor
+        prob = _single(model, d, kind, handler, trust, rigid_ok=kind == Handler.OFFICE)
+    if model.world.group[ds.initiator[d]] == MIGRANT:
+        prob *= p.population.migrant_access
     return float(min(max(prob, 0.0), 0.99))
 
 
-def procedure(model: CogovModel, kind: Handler) -> tuple[float, float]:
-    """(voice, respect) parties experience with a handler kind."""
-    p = model.p
-    table = {
-        Handler.GRID: (p.grid.voice, p.grid.respect),
-        Handler.MEDIATION: (p.social_orgs.voice, p.social_orgs.respect),
-        Handler.FORUM: (p.self_governance.voice, p.self_governance.respect),
-        Handler.OFFICE: (p.offices.voice, p.offices.respect),
-        Handler.PETITION: (p.offices.voice, p.offices.respect),
-    }
+def joint_partner(model: CogovModel, d: int) -> QueueHandler | None:
+    """The social organisation handling case d jointly with the office (the one enlisted, or the
+    one that would be)."""
+    pid = int(model.disputes.partner_id[d])
+    return model.agent_by_id[pid] if pid >= 0 else model.mediator_for(d)
+
+
+def procedure(model: CogovModel, d: int, kind: Handler, handler: QueueHandler) -> tuple[float, float]:
+    """(voice, respect) the parties experience; joint handling offers the better partner's."""
     if kind == Handler.JOINT:
-        return max(table[Handler.OFFICE][0], table[Handler.MEDIATION][0]), max(table[Handler.OFFICE][1], table[Handler.MEDIATION][1])
-    return table[kind]
+        org = joint_partner(model, d)
+        if org is not None:
+            return max(handler.voice, org.voice), max(handler.respect, org.respect)
+    return handler.voice, handler.respect

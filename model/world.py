@@ -65,11 +65,6 @@ class World:
         offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
         return src, self.adj_idx[np.repeat(starts, counts) + offsets]
 
-    def random_neighbour(self, i: int, rng: np.random.Generator) -> int:
-        """A random network neighbour of resident i, or -1 if it has none."""
-        nb = self.neighbours(i)
-        return int(nb[rng.integers(len(nb))]) if len(nb) else -1
-
     def graph(self, residents: np.ndarray | None = None) -> nx.Graph:
         """The social network (or the part among `residents`) as a networkx graph."""
         g = nx.Graph()
