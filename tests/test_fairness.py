@@ -1,0 +1,285 @@
+"""The fair comparison (DESIGN §7): no structure decides which arrangement wins.
+
+With equal attempts, equal handler quality and price, and an equal standing budget,
+co-governance and administrative-only control tie; each mechanism that can then give one of them
+an advantage is a lever, and moving it moves the result in its direction.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from model import load_scenario, simulate
+from model.model import CogovModel
+from model.params import CATEGORIES, Params
+
+BUDGET = 2_000_000.0  # ¥ a year per 10k: between the two presets' own standing costs
+OFFICE = Params().offices
+OFFICE_FIT = {c: getattr(Params().fit.office, c) for c in CATEGORIES}
+
+# Everything that could make one arrangement better, set equal; each line names the mechanism.
+EQUAL = {
+    "budget.standing_per_10k": BUDGET,  # the same standing budget
+    # the same quality: every handler fits, is skilled, heard and respected like an office
+    **{f"fit.{h}.{c}": v for h in ("grid", "mediation", "forum") for c, v in OFFICE_FIT.items()},
+    **{f"{s}.skill": OFFICE.skill for s in ("grid", "social_orgs", "volunteers", "self_governance")},
+    **{f"{s}.{q}": getattr(OFFICE, q) for s in ("grid", "self_governance") for q in ("voice", "respect")},
+    "social_orgs.independence": 0.0,  # … and trusted as government is (voice and respect of an office)
+    "purchase.directed_independence": 0.0,
+    "social_orgs.deference": 0.0,
+    "social_orgs.mean_days": OFFICE.mean_days,
+    "disputes.rigid_soft_factor": 1.0,  # no handler lacks rigid power
+    "self_governance.quorum": 0.0,
+    "self_governance.deliberation": False,
+    # the same price per case of capacity: social-work staff as dear as office staff
+    "social_orgs.staff_cost_per_year": OFFICE.staff_days_per_case * OFFICE.staff_cost_per_year
+                                       * Params().social_orgs.cases_per_staff_day,
+    # volunteers neither mediate, watch nor cost; no programme weighs on grid workers
+    "volunteers.mediator_share": 0.0, "volunteers.watch_rate": 0.0,
+    "volunteers.coordination_cost_per_year": 0.0, "volunteers.case_subsidy": 0.0,
+    "grid.devolved_burden": 0.0, "grid.onsite_mediation": False,
+    # no hand-off, silo, coordination or routing-error costs that only one ladder pays
+    "disputes.handoff_jump": 0.0, "routing.handoff_delay_days": Params().routing.rehandle_delay_days,
+    "offices.silo_penalty": 0.0, "offices.pressure_reach": 1.0, "routing.routing_accuracy": 1.0,
+    "routing.joint_min_parties": 100,
+}
+SEEDS = range(1, 13)
+
+
+def _resolution(preset: str, overrides: dict) -> np.ndarray:
+    params = load_scenario(preset, overrides).params
+    return np.array([simulate(params, seed=s).metrics["resolution_rate"] for s in SEEDS])
+
+
+def _difference(overrides: dict) -> tuple[float, float, float]:
+    """co_governance − administrative_only in resolution rate: mean and 95% interval (Welch)."""
+    a, b = _resolution("co_governance", overrides), _resolution("administrative_only", overrides)
+    d = a.mean() - b.mean()
+    se = np.sqrt(a.var(ddof=1) / len(a) + b.var(ddof=1) / len(b))
+    return d, d - 1.96 * se, d + 1.96 * se
+
+
+@pytest.mark.slow
+def test_equal_attempts_quality_and_budget_tie():
+    d, lo, hi = _difference(EQUAL)
+    assert lo < 0 < hi, f"difference {d:+.3f} [{lo:+.3f}, {hi:+.3f}] should contain 0"
+
+
+def _mean(preset: str, metric: str, seeds=range(1, 5), **overrides) -> float:
+    params = load_scenario(preset, overrides).params
+    values = [simulate(params, seed=s).metrics[metric] for s in seeds]
+    return float(np.mean([v for v in values if v is not None]))
+
+
+# --- equal attempts and equal budgets -------------------------------------------------------------
+
+def test_administrative_ladder_re_handles_failed_cases():
+    one = _mean("administrative_only", "resolution_rate", **{"routing.max_attempts": 1})
+    three = _mean("administrative_only", "resolution_rate", **{"routing.max_attempts": 3})
+    assert three > one + 0.03
+
+
+def test_attempts_are_bounded_on_every_ladder():
+    for preset in ("administrative_only", "co_governance", "grand_mediation"):
+        model = CogovModel(load_scenario(preset, {"routing.max_attempts": 2}).params, seed=3)
+        for _ in range(200):
+            model.step()
+        ds = model.disputes
+        comebacks = (ds.view("petitions") + ds.view("superficial") + ds.view("group_incident")).astype(int)
+        assert (ds.view("attempts") <= 2 + comebacks).all(), preset
+
+
+def test_standing_budget_is_what_the_arrangement_spends():
+    for preset in ("administrative_only", "co_governance"):
+        r = simulate(load_scenario(preset, {"budget.standing_per_10k": BUDGET}).params, seed=2)
+        spent = r.metrics["cost_standing"] / (r.steps / 365) / 0.5  # 5,000 residents
+        assert spent == pytest.approx(BUDGET, rel=0.03), preset
+        assert r.metrics["cost_total"] >= r.metrics["cost_standing"]
+
+
+def test_a_budget_too_small_for_the_rest_is_a_clear_error():
+    from model import ScenarioError
+
+    with pytest.raises(ScenarioError, match=r"budget\.standing_per_10k.*allowed: 0 \(off\) or at least"):
+        load_scenario("co_governance", {"budget.standing_per_10k": 100_000.0})
+
+
+# --- volunteers as public figures allow -------------------------------------------------------------
+
+def test_volunteer_pool_saturates():
+    p = load_scenario("co_governance").params
+    model = CogovModel(p, seed=1)
+    counts = []
+    for day in range(3 * 365):
+        model.step()
+        if day % 365 == 364:
+            counts.append(model.n_volunteers)
+    assert max(counts) <= 1.05 * p.volunteers.max_share * model.world.n
+    assert counts[2] - counts[1] < counts[0] / 3, f"pool keeps growing: {counts}"
+
+
+def test_volunteer_mediators_settle_a_few_cases_a_year():
+    p = load_scenario("legal_grid").params
+    r = simulate(p, seed=1)
+    mediators = r.metrics["volunteers"] * p.volunteers.mediator_share
+    assert r.metrics["resolved_by_mediation"] <= 8 * max(mediators, 1)
+
+
+# --- the seeds' failure mechanisms, each in its direction --------------------------------------------
+
+def test_capture_makes_organisations_defer_and_sound_like_offices():
+    free = _mean("co_governance", "resolved_by_mediation", **{"social_orgs.independence": 1.0})
+    captured = _mean("co_governance", "resolved_by_mediation", **{"social_orgs.independence": 0.0})
+    assert captured < free * 0.8
+    model = CogovModel(load_scenario("co_governance", {"social_orgs.independence": 0.0}).params, seed=1)
+    org = model.orgs[1]
+    assert (org.voice, org.respect) == (model.p.offices.voice, model.p.offices.respect)
+    assert org.standing(0.3) == pytest.approx(0.3)
+
+
+def test_legitimacy_follows_the_handlers_own_record():
+    model = CogovModel(load_scenario("co_governance").params, seed=1)
+    office = model.offices[0]
+    before = office.legitimacy(0.5)
+    for _ in range(200):
+        office.remember(0.0)
+    assert office.legitimacy(0.5) < before - 0.1
+
+
+def test_paper_closures_by_grassroots_handlers_under_pressure():
+    calm = _mean("co_governance", "superficial_closures", **{"offices.pressure_reach": 0.0, "offices.assessment_pressure": 0.8})
+    pressed = _mean("co_governance", "superficial_closures", **{"offices.pressure_reach": 1.0, "offices.assessment_pressure": 0.8})
+    assert pressed > calm * 1.2
+
+
+def test_hand_offs_cost():
+    cheap = _mean("co_governance", "resolution_rate", **{"routing.handoff_delay_days": 0.0, "disputes.handoff_jump": 0.0})
+    dear = _mean("co_governance", "resolution_rate", **{"routing.handoff_delay_days": 30.0, "disputes.handoff_jump": 0.08})
+    assert dear < cheap - 0.01
+
+
+def test_joint_handling_cannot_beat_its_best_partner():
+    from model.disputes import Handler
+    from model.success import success_prob
+
+    model = CogovModel(load_scenario("grand_mediation").params, seed=1)
+    for _ in range(120):
+        model.step()
+    ds = model.disputes
+    checked = 0
+    for d in range(ds.n):
+        org = model.mediator_for(d)
+        if org is None:
+            continue
+        office = model.office_for(int(ds.category[d]))
+        rigid = bool(ds.rigid[d])
+        ds.rigid[d] = False  # the organisation lent the office's rigid power
+        best = max(success_prob(model, d, Handler.OFFICE, office), success_prob(model, d, Handler.MEDIATION, org))
+        ds.rigid[d] = rigid
+        assert success_prob(model, d, Handler.JOINT, office) <= best + 1e-12
+        checked += 1
+    assert checked > 50
+
+
+def test_devolved_programmes_weigh_on_grid_workers():
+    light = _mean("co_governance", "discovery_lag_days", **{"grid.devolved_burden": 0.0})
+    heavy = _mean("co_governance", "discovery_lag_days", **{"grid.devolved_burden": 0.1})
+    assert heavy > light
+    model = CogovModel(load_scenario("co_governance").params, seed=1)
+    assert model.admin_burden() == pytest.approx(model.p.grid.admin_burden + 2 * model.p.grid.devolved_burden)
+
+
+def test_directed_purchase_leaves_organisations_on_paper():
+    base = {"purchase.tendering": "directed"}
+    working = _mean("purchase_services", "resolved_by_mediation", **base, **{"purchase.paper_share": 0.0})
+    on_paper = _mean("purchase_services", "resolved_by_mediation", **base, **{"purchase.paper_share": 0.6})
+    assert on_paper < working * 0.8
+
+
+def test_forums_below_quorum_go_through_the_motions():
+    lively = _mean("courtyard_self_governance", "resolved_by_forum", **{"self_governance.quorum": 0.0})
+    empty = _mean("courtyard_self_governance", "resolved_by_forum", **{"self_governance.quorum": 0.5})
+    assert empty < lively * 0.8
+
+
+# --- migrants, satisfaction as surveyed, 12345 --------------------------------------------------------
+
+def test_migrant_gap_is_positive_and_closes_with_access():
+    seeds = range(1, 7)
+    low = _mean("administrative_only", "resolution_rate_local", seeds, **{"population.migrant_access": 0.4}) \
+        - _mean("administrative_only", "resolution_rate_migrant", seeds, **{"population.migrant_access": 0.4})
+    full = _mean("administrative_only", "resolution_rate_local", seeds, **{"population.migrant_access": 1.0}) \
+        - _mean("administrative_only", "resolution_rate_migrant", seeds, **{"population.migrant_access": 1.0})
+    assert low > 0.1 and full < low / 2
+    default_gap = _mean("administrative_only", "migrant_local_gap", seeds)
+    full_gap = _mean("administrative_only", "migrant_local_gap", seeds, **{"population.migrant_access": 1.0})
+    assert default_gap > 0 and full_gap < default_gap
+
+
+def test_satisfaction_rate_counts_satisfied_parties():
+    model = CogovModel(load_scenario("co_governance").params, seed=1)
+    for _ in range(200):
+        model.step()
+    from model.metrics import satisfaction_rate
+
+    assert 0 < model.party_satisfied <= model.party_outcomes
+    assert satisfaction_rate(model) == model.party_satisfied / model.party_outcomes
+
+
+def test_call_backs_catch_paper_closures():
+    without = _mean("hotline", "superficial_closures", **{"channels.callback": False})
+    with_cb = _mean("hotline", "superficial_closures", **{"channels.callback": True})
+    assert with_cb < without
+
+
+# --- reforms during a run ------------------------------------------------------------------------------
+
+def test_a_reform_switches_a_lever_from_its_day():
+    from model.scenario import validate
+
+    data = load_scenario("administrative_only").params.model_dump(mode="python")
+    data["reforms"] = [{"day": 100, "set": {"channels.hotline": True, "routing.ladder": "local_first"}}]
+    model = CogovModel(validate(data, "test"), seed=1)
+    for _ in range(100):
+        model.step()
+    assert model.costs.by_component["hotline"] == 0 and model.p.routing.ladder == "administrative"
+    model.step()
+    assert model.p.channels.hotline and model.p.routing.ladder == "local_first"
+    assert model.costs.by_component["hotline"] > 0
+    assert model.reforms_applied == [(100, {"channels.hotline": True, "routing.ladder": "local_first"})]
+
+
+@pytest.mark.parametrize("reform, message", [
+    ({"day": 5, "set": {"population.residents": 9000}}, "fixed once the street is built"),
+    ({"day": 5, "set": {"routing.no_such": 1}}, "is not a lever"),
+    ({"day": 5, "set": {"routing.ladder": "chaos"}}, "routing.ladder"),
+])
+def test_reforms_that_cannot_run_are_refused(reform, message):
+    from model import ScenarioError
+    from model.scenario import validate
+
+    data = Params().model_dump(mode="python")
+    data["reforms"] = [reform]
+    with pytest.raises(ScenarioError, match=message):
+        validate(data, "test.toml")
+
+
+# --- random streams -------------------------------------------------------------------------------------
+
+def test_event_log_changes_no_result():
+    p = load_scenario("co_governance").params
+    assert simulate(p, seed=4, steps=200).metrics == simulate(p, seed=4, steps=200, events=True).metrics
+
+
+def test_a_routing_lever_leaves_the_arising_disputes_unchanged():
+    """With arising independent of grievance, the disputes that arise are the same whatever the
+    ladder: routing draws from its own stream."""
+    rows = []
+    for ladder in ("administrative", "triage"):
+        model = CogovModel(load_scenario("co_governance", {"routing.ladder": ladder, "disputes.grievance_gain": 0.0}).params, seed=5)
+        for _ in range(200):
+            model.step()
+        ds = model.disputes
+        rows.append(np.stack([ds.view("arose"), ds.view("category"), ds.view("initiator")]))
+    assert rows[0].shape == rows[1].shape and (rows[0] == rows[1]).all()
