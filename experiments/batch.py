@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import time
@@ -75,9 +76,18 @@ def check_same_design(db: sqlite_utils.Database, design: Design) -> None:
         row = experiment_row(db, design.name)
     except KeyError:
         return
-    if row.get("design") and row["design"] != design.as_json():
+    new = design.as_json()
+    legacy = json.dumps(json.loads(new), ensure_ascii=False, sort_keys=True)  # stored before lever order was kept
+    if row.get("design") and row["design"] not in (new, legacy):
         raise ValueError(f"experiment {design.name!r} is already stored with a different design; "
                          "give it another name (or delete the old runs) to start afresh")
+
+
+def _finish(db: sqlite_utils.Database, name: str, seconds: float, bar: tqdm, engine) -> None:
+    bar.close()
+    if engine is not None:
+        engine.close()
+    finish_experiment(db, name, seconds)
 
 
 def run_design(db: sqlite_utils.Database, design: Design | PointsDesign, engine: LocalEngine | DaskEngine, kind: str,
@@ -105,11 +115,11 @@ def run_design(db: sqlite_utils.Database, design: Design | PointsDesign, engine:
                        out.metrics, out.timeseries, out.events)
             failed += out.error is not None
             bar.update(1)
-    finally:
-        bar.close()
-        if close_engine:
-            engine.close()
-        elapsed = time.perf_counter() - start
-        finish_experiment(db, design.name, previous + elapsed)
+    except BaseException:
+        with contextlib.suppress(Exception):  # the first error is the one to report (a full disk fails twice)
+            _finish(db, design.name, previous + time.perf_counter() - start, bar, engine if close_engine else None)
+        raise
+    elapsed = time.perf_counter() - start
+    _finish(db, design.name, previous + elapsed, bar, engine if close_engine else None)
     ensure_indexes(db)
     return BatchSummary(design.name, len(specs), len(todo), len(specs) - len(todo), failed, elapsed)

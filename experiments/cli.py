@@ -7,6 +7,7 @@ import sys
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from model import ScenarioError, load_scenario, presets, simulate
@@ -14,7 +15,7 @@ from model.levers import lever_table
 from model.run import DEFAULT_STEPS
 
 from .calibrate_cli import calibrate
-from .cli_common import engine_options, err, fail, fmt_value, report_experiment, run_batch
+from .cli_common import CommandGroup, engine_options, err, fail, fmt_value, report_experiment, run_batch
 from .discovery_cli import discover
 from .runs import RunSpec, run_row
 from .sensitivity_cli import sensitivity
@@ -24,14 +25,15 @@ from .validate_cli import validate
 PROGRESS_MIN_WORK = 20_000_000  # resident-days from which a run shows a progress bar
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=CommandGroup, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """cogov — an agent-based model of community governance (基层社会治理)."""
 
 
 @main.command()
 @click.argument("scenario")
-@click.option("--seed", type=int, default=0, show_default=True, help="Random seed; fixes the run exactly.")
+@click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=0, show_default=True,
+              help="Random seed; fixes the run exactly.")
 @click.option("--steps", type=click.IntRange(1, 100_000), default=DEFAULT_STEPS, show_default=True, help="Days to simulate.")
 @click.option("--set", "overrides", multiple=True, metavar="SECTION.FIELD=VALUE", help="Override a lever (repeatable).")
 @click.option("--json", "as_json", is_flag=True, help="Print the final metrics as one JSON object.")
@@ -42,6 +44,7 @@ def run(scenario, seed, steps, overrides, as_json, events, db, no_store):
     """Run one simulation of SCENARIO (a preset name or a path to a .toml file)."""
     try:
         sc = load_scenario(scenario, list(overrides))
+        store = None if no_store else open_db(db)  # an unusable store stops us before any work
         on_step, bar = None, None
         if not as_json and sc.params.population.residents * steps >= PROGRESS_MIN_WORK and err.is_terminal:
             from tqdm import tqdm
@@ -58,7 +61,6 @@ def run(scenario, seed, steps, overrides, as_json, events, db, no_store):
     if not no_store:
         spec = RunSpec(experiment=SINGLE, point=sc.name, scenario=sc.name, overrides=tuple(sorted(sc.overrides.items())),
                        replicate=0, seed=seed, steps=steps, events=events)
-        store = open_db(db)
         rid = record_run(store, run_row(spec, sc.resolved(), result.seconds, code_version(), run_id=run_id(SINGLE)),
                          result.metrics, result.timeseries, result.events)
         ensure_indexes(store)
@@ -72,7 +74,7 @@ def run(scenario, seed, steps, overrides, as_json, events, db, no_store):
 def _print_summary(sc, result, run_id, db) -> None:
     out = Console()
     m = result.metrics
-    out.print(f"[bold]{sc.name}[/] — {sc.zh or ''} / {sc.en or ''}", highlight=False)
+    out.print(f"[bold]{escape(sc.name)}[/] — {escape(sc.zh or '')} / {escape(sc.en or '')}", highlight=False)
     out.print(f"seed {result.seed}, {result.steps} days, {sc.params.population.residents:,} residents, "
               f"{result.seconds:.2f} s", highlight=False)
     sections = {
@@ -93,7 +95,7 @@ def _print_summary(sc, result, run_id, db) -> None:
             table.add_row(group if i == 0 else "", k, fmt_value(m.get(k)))
     out.print(table)
     if run_id is not None:
-        out.print(f"recorded as run {run_id} in {db}", highlight=False)
+        out.print(f"recorded as run {run_id} in {db}", highlight=False, markup=False)
 
 
 HEADLINE = ["administrative_only", "co_governance", "purchase_services", "grid_management", "legal_grid",
@@ -150,7 +152,7 @@ def sweep(design_ref, replicates, db, workers, engine_name, scheduler, lang, no_
 def report(experiment, db, lang):
     """Write the HTML and Markdown report of a stored EXPERIMENT into results/EXPERIMENT/."""
     try:
-        report_experiment(open_db(db), experiment, lang)
+        report_experiment(open_db(db, write=False), experiment, lang)
     except KeyError as e:
         fail(str(e.args[0]))
     except ValueError as e:
@@ -164,12 +166,17 @@ def report(experiment, db, lang):
 @click.option("--out", type=click.Path(file_okay=False), default=None, help="Folder (default results/EXPERIMENT/).")
 def export(experiment, db, fmt, out):
     """Write an experiment's runs (with metrics) and time series as CSV and/or Parquet."""
+    from .design import check_name
     from .export import export_experiment
 
+    out = out or PROJECT_ROOT / "results" / check_name(experiment, "EXPERIMENT")
     try:
-        paths = export_experiment(open_db(db), experiment, out or PROJECT_ROOT / "results" / experiment, fmt)
+        paths = export_experiment(open_db(db, write=False), experiment, out, fmt)
     except KeyError as e:
         fail(str(e.args[0]))
+        return
+    except OSError as e:
+        fail(f"{out}: cannot write the export there ({e.strerror or e}); give another --out")
         return
     for p in paths:
         click.echo(str(p))

@@ -1,16 +1,19 @@
-"""What the `cogov` commands share: the error console, the one-line failure, the engine options
-and running a design into the store with its report. Every command module imports it from here."""
+"""What the `cogov` commands share: the error console, the one-line failure, the command group that
+turns every user error into that line, the engine options and running a design into the store
+with its report. Every command module imports it from here."""
 
 from __future__ import annotations
 
+import signal
 import sys
 
 import click
 from rich.console import Console
+from rich.text import Text
 
 from .store import DEFAULT_DB, PROJECT_ROOT, done_keys, open_db
 
-err = Console(stderr=True)
+err = Console(stderr=True, markup=False)  # user values (names, paths, lever values) print literally
 
 
 def fmt_value(v) -> str:
@@ -23,8 +26,34 @@ def fmt_value(v) -> str:
 
 
 def fail(message: str) -> None:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True, soft_wrap=True)
+    err.print(Text.assemble(("error:", "bold red"), " ", message), highlight=False, soft_wrap=True)
     sys.exit(2)
+
+
+def user_errors() -> tuple[type[Exception], ...]:
+    """The errors whose message is meant for the user as it is: bad input, an unusable store or engine."""
+    from model.scenario import ScenarioError
+
+    from .calibrate import TargetsError
+    from .design import DesignError
+    from .engine import EngineError
+    from .store import StoreError
+
+    return ScenarioError, DesignError, TargetsError, StoreError, EngineError
+
+
+class CommandGroup(click.Group):
+    """The `cogov` group: bad input anywhere below — an option click rejects, a file, a value, the
+    store — ends with one line on stderr and exit code 2, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as e:
+            where = e.ctx.command_path if e.ctx else ctx.command_path
+            fail(f"{e.format_message()} (see `{where} -h`)")
+        except user_errors() as e:
+            fail(str(e))
 
 
 def engine_options(f):
@@ -68,22 +97,37 @@ def command_line() -> str:
     return "cogov " + " ".join(sys.argv[1:])
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so that a batch stops its workers and says what is kept."""
+
+
+def _terminate(signum, frame):
+    raise Terminated()
+
+
 def store_runs(store, design, engine, kind: str):
-    """Run `design` into the store with a progress bar; on Ctrl-C say how much is kept and exit 130."""
+    """Run `design` into the store with a progress bar; on Ctrl-C or SIGTERM stop the workers, say how
+    much is kept and exit 130 (143 for SIGTERM)."""
     from .batch import run_design
 
+    previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         return run_design(store, design, engine, kind=kind, command=command_line(), progress=err.is_terminal)
     except ValueError as e:
         fail(str(e))
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as e:
         n = len(done_keys(store, design.name))
-        err.print(f"interrupted: {n} of {len(design.specs())} runs are stored; run the same command again to resume")
-        sys.exit(130)
+        err.print(f"interrupted: {n} of {len(design.specs())} runs are stored; run the same command again to resume",
+                  highlight=False)
+        sys.exit(143 if isinstance(e, Terminated) else 130)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def run_batch(design, kind, db, workers, engine_name, scheduler, lang, no_report):
     store = open_db(db)
+    err.print(f"{design.name}: {design.size():,} points × {design.replicates} replicates = "
+              f"{design.size() * design.replicates:,} runs", highlight=False)
     summary = store_runs(store, design, open_engine(engine_name, workers, scheduler), kind)
     err.print(f"{design.name}: {summary.ran} runs in {summary.seconds:.1f} s ({summary.skipped} already stored, "
               f"{summary.failed} failed) → {db}", highlight=False)
@@ -92,7 +136,12 @@ def run_batch(design, kind, db, workers, engine_name, scheduler, lang, no_report
 
 
 def report_experiment(store, experiment, lang):
+    from .design import check_name
     from .report import write_report
 
-    paths = write_report(store, experiment, PROJECT_ROOT / "results" / experiment, lang=lang)
+    out = PROJECT_ROOT / "results" / check_name(experiment, "EXPERIMENT")
+    try:
+        paths = write_report(store, experiment, out, lang=lang)
+    except OSError as e:
+        fail(f"{out}: cannot write the report there ({e.strerror or e}); make the folder writable")
     err.print(f"report: {paths['html']} and {paths['markdown']}", highlight=False)

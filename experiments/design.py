@@ -2,26 +2,32 @@
 
 A design file (TOML, see ``experiments/designs/``) names a base scenario and varies levers as a
 full factorial (lists of values) or a Latin hypercube (ranges and a sample size); ``cogov
-compare`` builds a design of presets in code. Every design point is checked against the scenario
-schema before anything runs, with the same clear messages as a bad scenario.
+compare`` builds a design of presets in code. A design's size is counted before anything is
+expanded (more than `MAX_RUNS` runs need ``--yes``), and every design point is checked against
+the scenario schema before anything runs, with the same clear messages as a bad scenario.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
-import tomllib
+import math
+import re
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from model.levers import lever_index
-from model.scenario import ScenarioError, load_scenario
+from model.scenario import ScenarioError, load_scenario, read_toml
 
 from .runs import RunSpec, derive_seed
 
 DESIGN_DIR = Path(__file__).resolve().parent / "designs"
+MAX_RUNS = 100_000  # a design of more runs needs --yes
+HARD_MAX_RUNS = 5_000_000  # more than the store and the report are made for, --yes or not
+NAME_RULE = re.compile(r"(?!\.+$)[A-Za-z0-9_.-]{1,100}")
 KEY_METRICS = ["resolution_rate", "grassroots_resolution_share", "median_days_to_resolve", "discovery_lag_days",
                "petitions_per_10k", "case_satisfaction", "satisfaction_mean", "trust_mean", "participation_rate",
                "cost_total", "cost_per_resolved"]
@@ -35,6 +41,22 @@ def label(names: list[str], values) -> str:
 
 class DesignError(ValueError):
     """A design that cannot run; the message is meant for the user as it is."""
+
+
+def check_name(name: str, where: str = "name") -> str:
+    """The one rule for experiment names, which name folders under results/: letters, digits, ``_ . -``,
+    at most 100 characters, not only dots."""
+    if not isinstance(name, str) or not NAME_RULE.fullmatch(name):
+        raise DesignError(f"{where} = {name!r}: allowed: 1–100 letters, digits, _ . - (not only dots)")
+    return name
+
+
+@functools.cache
+def metric_names() -> frozenset[str]:
+    """The final metrics a run reports (from a one-day run of a tiny street)."""
+    from model import simulate
+
+    return frozenset(simulate(load_scenario("base", {"population.residents": 100}).params, seed=0, steps=1).metrics)
 
 
 def flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -62,7 +84,7 @@ class LatinHypercube(BaseModel):
 
 class Design(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$", description="experiment name (used in the store and results/)")
+    name: str = Field(description="experiment name (used in the store and results/)")
     description: str = ""
     base: str | None = Field(None, description="base scenario of a sweep")
     scenarios: list[str] | None = Field(None, description="scenarios to compare, one design point each")
@@ -79,6 +101,22 @@ class Design(BaseModel):
     @classmethod
     def _flat(cls, v):
         return flatten(v) if isinstance(v, dict) else v
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v):
+        try:
+            return check_name(v)
+        except DesignError:
+            raise ValueError("allowed: 1–100 letters, digits, _ . - (not only dots)") from None
+
+    def size(self) -> int:
+        """The number of design points, counted without expanding them."""
+        if self.scenarios:
+            return len(self.scenarios)
+        if self.factorial:
+            return math.prod(len(v) for v in self.factorial.values())
+        return self.lhs.samples if self.lhs else 1
 
     def varied(self) -> list[str]:
         return list(self.factorial) + (list(self.lhs.ranges) if self.lhs else [])
@@ -121,25 +159,57 @@ class Design(BaseModel):
         return self.baseline or self.points()[0][0]
 
     def as_json(self) -> str:
-        return json.dumps(self.model_dump(mode="json"), ensure_ascii=False, sort_keys=True)
+        """The design as stored, levers in the order given: their order makes the point labels and
+        the Latin hypercube's columns, so a design rebuilt from it has the same points."""
+        return json.dumps(self.model_dump(mode="json"), ensure_ascii=False)
 
 
-def _check(design: Design, origin: str) -> Design:
-    if bool(design.scenarios) == bool(design.base):
-        raise DesignError(f"{origin}: give either `base` (a sweep) or `scenarios` (a comparison), not both or neither")
-    if design.factorial and design.lhs:
-        raise DesignError(f"{origin}: give either `factorial` or `lhs`, not both")
+def _check_size(design: Design, origin: str, yes: bool) -> None:
+    runs = design.size() * design.replicates
+    what = f"{design.size():,} design points × {design.replicates:,} replicates = {runs:,} runs"
+    if runs > HARD_MAX_RUNS:
+        raise DesignError(f"{origin}: {what}; allowed: at most {HARD_MAX_RUNS:,}; split the design")
+    if runs > MAX_RUNS and not yes:
+        raise DesignError(f"{origin}: {what}; more than {MAX_RUNS:,}: pass --yes to run it anyway")
+
+
+def _check_levers(design: Design, origin: str) -> None:
     index = lever_index()
     for name in [*design.set, *design.varied()]:
         if name not in index:
             raise DesignError(f"{origin}: `{name}` is not a lever; `cogov levers` lists them all")
+    for name, values in design.factorial.items():
+        if not values:
+            raise DesignError(f"{origin}: `factorial.{name}` = []: give at least one value")
+        repeated = [v for i, v in enumerate(values) if v in values[:i]]
+        if repeated:
+            raise DesignError(f"{origin}: `factorial.{name}` = {values!r}: {repeated[0]!r} is given twice; "
+                              "allowed: each value once")
     if design.lhs:
+        if not design.lhs.ranges:
+            raise DesignError(f"{origin}: `lhs.ranges` is empty; give at least one lever = [low, high]")
         for name, (lo, hi) in design.lhs.ranges.items():
             lv = index[name]
             if lv.kind not in ("int", "float"):
                 raise DesignError(f"{origin}: `lhs.ranges.{name}`: a Latin hypercube needs a numeric lever, this one is {lv.kind}")
-            if not lo < hi:
-                raise DesignError(f"{origin}: `lhs.ranges.{name}` = [{lo}, {hi}]: low must be below high")
+            if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
+                raise DesignError(f"{origin}: `lhs.ranges.{name}` = [{lo}, {hi}]: allowed: finite numbers, low below high")
+    if design.scenarios and len(set(design.scenarios)) < len(design.scenarios):
+        twice = next(s for i, s in enumerate(design.scenarios) if s in design.scenarios[:i])
+        raise DesignError(f"{origin}: `scenarios`: {twice!r} is given twice; allowed: each scenario once")
+    unknown = [m for m in design.metrics if m not in metric_names()] if design.metrics != KEY_METRICS else []
+    if unknown:
+        raise DesignError(f"{origin}: `metrics`: {', '.join(map(repr, unknown))} not a metric; allowed: "
+                          + ", ".join(sorted(metric_names())))
+
+
+def _check(design: Design, origin: str, yes: bool = False) -> Design:
+    if bool(design.scenarios) == bool(design.base):
+        raise DesignError(f"{origin}: give either `base` (a sweep) or `scenarios` (a comparison), not both or neither")
+    if design.factorial and design.lhs:
+        raise DesignError(f"{origin}: give either `factorial` or `lhs`, not both")
+    _check_levers(design, origin)
+    _check_size(design, origin, yes)
     labels = [p[0] for p in design.points()]
     if design.baseline is not None and design.baseline not in labels:
         raise DesignError(f"{origin}: `baseline` = {design.baseline!r} is not a design point; points: {', '.join(labels[:10])}")
@@ -151,7 +221,8 @@ def _check(design: Design, origin: str) -> Design:
     return design
 
 
-def build_design(data: dict[str, Any], origin: str) -> Design:
+def build_design(data: dict[str, Any], origin: str, yes: bool = False) -> Design:
+    """A checked design from `data` (as in a design file); `yes` allows more than `MAX_RUNS` runs."""
     try:
         design = Design.model_validate(data)
     except ValidationError as e:
@@ -163,20 +234,26 @@ def build_design(data: dict[str, Any], origin: str) -> Design:
             else:
                 lines.append(f"`{loc}` = {err.get('input')!r}: {err['msg']}")
         raise DesignError(f"{origin}: " + "\n  ".join(lines)) from None
-    return _check(design, origin)
+    return _check(design, origin, yes)
 
 
-def load_design(ref: str | Path) -> Design:
-    """A design file by path, or by name from ``experiments/designs/``."""
-    path = Path(ref)
-    if not path.is_file():
-        path = DESIGN_DIR / f"{ref}.toml"
-    if not path.is_file():
-        known = ", ".join(sorted(p.stem for p in DESIGN_DIR.glob("*.toml")))
-        raise DesignError(f"design {str(ref)!r} not found: give a path or one of: {known}")
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as e:
-        raise DesignError(f"{path}: not valid TOML: {e}") from None
+def _design_path(ref: str) -> Path:
+    for path in (Path(ref), DESIGN_DIR / f"{ref}.toml"):
+        try:
+            if len(ref) <= 1024 and path.is_file():
+                return path
+        except OSError:  # e.g. a name too long for the file system
+            pass
+    known = ", ".join(sorted(p.stem for p in DESIGN_DIR.glob("*.toml")))
+    shown = ref if len(ref) <= 60 else ref[:60] + "…"
+    raise DesignError(f"design {shown!r} not found: give a path or one of: {known}")
+
+
+def load_design(ref: str | Path, replicates: int | None = None, yes: bool = False) -> Design:
+    """A design file by path, or by name from ``experiments/designs/``; `replicates` overrides the file's."""
+    path = _design_path(str(ref))
+    data = read_toml(path, DesignError)
     data.setdefault("name", path.stem)
-    return build_design(data, str(path))
+    if replicates is not None:
+        data["replicates"] = replicates
+    return build_design(data, str(path), yes)

@@ -2,15 +2,30 @@
 
 Both yield outcomes as runs finish; the caller alone writes them to the store. At most
 ``2 × workers`` runs are in flight at once, which bounds memory and what an interruption loses.
+A local worker that dies (killed, out of memory) costs no run: the runs it took down are retried
+one at a time in a new pool, and the one that kills its worker again is returned as failed with
+the reason. Workers ignore Ctrl-C (the terminal sends it to them too); the command that runs the
+batch stops them.
 """
 
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Iterable, Iterator
+import signal
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 
 from .runs import RunOutcome, RunSpec, execute
+
+WORKER_DIED = ("the worker process running this run died (killed by a signal, or out of memory) twice: "
+               "once with other runs in flight, once alone; the other runs went on")
+
+
+def _quiet_worker() -> None:
+    """A worker leaves Ctrl-C to the command, which stops it and says what is kept."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 class EngineError(RuntimeError):
@@ -20,25 +35,66 @@ class EngineError(RuntimeError):
 class LocalEngine:
     """Worker processes on this machine; one worker runs in this process."""
 
-    def __init__(self, workers: int = 2):
+    def __init__(self, workers: int = 2, task: Callable[[RunSpec], RunOutcome] = execute):
         self.workers = max(1, workers)
+        self.task = task  # what a worker does with a spec (module-level, so workers can import it)
         self._pool: ProcessPoolExecutor | None = None
 
     def run(self, specs: Iterable[RunSpec]) -> Iterator[RunOutcome]:
         if self.workers == 1:
             for spec in specs:
-                yield execute(spec)
+                yield self.task(spec)
             return
-        # a fork server that has imported the model once: workers start fast and share no threads
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["experiments.runs"])
-        self._pool = ProcessPoolExecutor(self.workers, mp_context=ctx)
-        yield from _bounded(specs, lambda s: self._pool.submit(execute, s), self.workers,
-                            lambda fs: wait(fs, return_when=FIRST_COMPLETED)[0])
+        it = iter(specs)
+        pending: dict[Future, RunSpec] = {}
+        suspects: deque[RunSpec] = deque()  # in flight when a worker died: retried one at a time
+        alone = False  # a suspect is running by itself
+        while True:
+            lost: list[RunSpec] = []
+            if suspects:
+                if not pending:
+                    alone = True
+                    self._submit(suspects.popleft(), pending, lost)
+            else:
+                alone = False
+                while not lost and len(pending) < 2 * self.workers and (spec := next(it, None)) is not None:
+                    self._submit(spec, pending, lost)
+            if not pending and not lost:
+                return
+            for fut in wait(pending, return_when=FIRST_COMPLETED)[0] if pending else ():
+                spec = pending.pop(fut)
+                try:
+                    out = fut.result()
+                except BrokenProcessPool:
+                    lost.append(spec)
+                    continue
+                yield out
+            if lost:  # the pool is broken: every run in it is lost; start a new one
+                lost += pending.values()
+                pending.clear()
+                self.close()
+                if alone and len(lost) == 1:
+                    yield RunOutcome(lost[0], error=WORKER_DIED)
+                else:
+                    suspects.extend(lost)
+
+    def _submit(self, spec: RunSpec, pending: dict[Future, RunSpec], lost: list[RunSpec]) -> None:
+        if self._pool is None:
+            # a fork server that has imported the model once: workers start fast and share no threads
+            ctx = multiprocessing.get_context("forkserver")
+            ctx.set_forkserver_preload(["experiments.runs"])
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_quiet_worker)
+        try:
+            pending[self._pool.submit(self.task, spec)] = spec
+        except BrokenProcessPool:
+            lost.append(spec)
 
     def close(self) -> None:
+        """Stop the workers now (a run in flight is abandoned; it was never stored)."""
         if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+            for proc in list(getattr(self._pool, "_processes", {}).values()):  # no public way before Python 3.14
+                proc.terminate()
+            self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
     def describe(self) -> str:
@@ -75,8 +131,9 @@ class DaskEngine:
                     self._cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                                  dashboard_address=None)
                 self.client = Client(self._cluster)
-        except (OSError, TimeoutError) as e:
-            raise EngineError(f"cannot reach the Dask scheduler at {address}: {e}") from None
+        except (OSError, TimeoutError, ValueError, TypeError) as e:
+            raise EngineError(f"--scheduler {address!r}: cannot reach the Dask scheduler there ({e}); "
+                              "give tcp://HOST:PORT of a running `dask scheduler`") from None
 
     def run(self, specs: Iterable[RunSpec]) -> Iterator[RunOutcome]:
         from dask.distributed import wait as dask_wait
@@ -95,8 +152,10 @@ class DaskEngine:
 
 
 def _bounded(specs, submit, workers, wait_some) -> Iterator[RunOutcome]:
-    """Keep at most 2 × workers futures in flight; yield outcomes as they complete."""
-    pending: set[Future] = set()
+    """Keep at most 2 × workers futures in flight; yield outcomes as they complete. `execute` never
+    raises, so a future's error is the cluster's (e.g. Dask's KilledWorker after repeated worker
+    deaths): the run is returned as failed with it."""
+    pending: dict[Future, RunSpec] = {}
     it = iter(specs)
     exhausted = False
     while True:
@@ -105,12 +164,16 @@ def _bounded(specs, submit, workers, wait_some) -> Iterator[RunOutcome]:
             if spec is None:
                 exhausted = True
             else:
-                pending.add(submit(spec))
+                pending[submit(spec)] = spec
         if not pending:
             return
-        for fut in wait_some(pending):
-            pending.discard(fut)
-            yield fut.result()
+        for fut in wait_some(list(pending)):
+            spec = pending.pop(fut)
+            try:
+                out = fut.result()
+            except Exception as e:  # noqa: BLE001 — the run failed on the cluster, the batch goes on
+                out = RunOutcome(spec, error=f"the cluster could not run it: {type(e).__name__}: {e}")
+            yield out
 
 
 def make_engine(name: str, workers: int, scheduler: str | None) -> LocalEngine | DaskEngine:

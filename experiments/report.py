@@ -235,21 +235,26 @@ class Report:
 
     @cached_property
     def points(self) -> list[str]:
-        """Points with finished runs, in design order."""
-        present = set(self.runs["point"])
-        return [label for label, _, _ in self.design.points() if label in present]
+        """The points of the finished runs, as the runs stored them: in the design's order, then (for an
+        experiment stored before designs kept their lever order) any point the design does not name."""
+        order = {label: i for i, (label, _, _) in enumerate(self.design.points())}
+        return sorted(set(self.runs["point"]), key=lambda p: (p not in order, order.get(p, 0), p))
 
     @property
     def few_points(self) -> bool:
         return len(self.points) <= FEW_POINTS
 
+    def measured(self, metric: str) -> bool:
+        """Whether some finished run has a value of `metric`."""
+        return metric in self.runs.columns and bool(self.runs[metric].notna().any())
+
     @cached_property
     def metrics(self) -> list[str]:
-        return [m for m in self.design.metrics or KEY_METRICS if m in self.runs.columns]
+        return [m for m in self.design.metrics or KEY_METRICS if self.measured(m)]
 
     @cached_property
     def other_metrics(self) -> list[str]:
-        return [m for m in LABELS if m in self.runs.columns and m not in self.metrics]
+        return [m for m in LABELS if self.measured(m) and m not in self.metrics]
 
     @cached_property
     def summary(self) -> pd.DataFrame:
@@ -516,25 +521,29 @@ def difference_section(rep: Report) -> list[tuple]:
     if rep.baseline not in rep.points or not others:
         return [heading, ("p", rep.t("no_differences", baseline=rep.baseline))]
     diffs = welch_differences(rep.summary, rep.baseline)
-    return [heading, ("p", rep.t("difference_note", baseline=rep.baseline)),
-            ci_table(rep, diffs, "point", {rep.t("point"): str}, others, rep.metrics, signed=True),
-            save(rep, forest_figure(rep, diffs, others), "differences", rep.t("forest_caption", baseline=rep.baseline))]
+    blocks = [heading, ("p", rep.t("difference_note", baseline=rep.baseline)),
+              ci_table(rep, diffs, "point", {rep.t("point"): str}, others, rep.metrics, signed=True)]
+    if rep.metrics:
+        blocks.append(save(rep, forest_figure(rep, diffs, others), "differences",
+                           rep.t("forest_caption", baseline=rep.baseline)))
+    return blocks
 
 
 def figure_sections(rep: Report) -> list[tuple]:
     series_caption = rep.t("series_caption" if rep.few_points else "series_caption_many")
-    blocks = [("h", 2, rep.t("series")), save(rep, series_figure(rep), "timeseries", series_caption),
-              ("h", 2, rep.t("distributions")),
-              save(rep, distribution_figure(rep), "distributions", rep.t("distributions_caption"))]
-    xs = [m for m in COST_AXES if m in rep.runs.columns]
-    if "cost_per_resolved" in rep.runs.columns and xs:
+    blocks = [("h", 2, rep.t("series")), save(rep, series_figure(rep), "timeseries", series_caption)]
+    if rep.metrics:
+        blocks += [("h", 2, rep.t("distributions")),
+                   save(rep, distribution_figure(rep), "distributions", rep.t("distributions_caption"))]
+    xs = [m for m in COST_AXES if rep.measured(m)]
+    if rep.measured("cost_per_resolved") and xs:
         blocks += [("h", 2, rep.t("cost")), save(rep, cost_figure(rep, xs), "cost_effectiveness", rep.t("cost_caption"))]
     return blocks
 
 
 def reproducibility_section(rep: Report) -> list[tuple]:
     row = rep.row
-    planned = len(rep.design.points()) * rep.design.replicates
+    planned = rep.design.size() * rep.design.replicates
     versions = sorted(set(rep.runs["code_version"].dropna())) if "code_version" in rep.runs else []
     items = [(rep.t("master_seed"), str(row["master_seed"])), (rep.t("code_version"), row["code_version"]),
              (rep.t("run_code_versions"), ", ".join(versions) or "—"), (rep.t("engine"), row["engine"]),
@@ -661,7 +670,7 @@ def write_report(db: sqlite_utils.Database, experiment: str, out_dir: Path, lang
     with matplotlib.rc_context(figure_style()):
         if rep.points:
             blocks += summary_section(rep) + difference_section(rep) + figure_sections(rep) + validation_section(rep, db)
-            if rep.row["kind"] == "sweep" and rep.design.varied():
+            if rep.row["kind"] == "sweep" and rep.design.varied() and rep.metrics:
                 blocks += lever_section(rep)
         else:
             blocks.append(("p", rep.t("no_runs")))

@@ -11,17 +11,26 @@ Tables
 - ``timeseries``: one row per run and day.
 - ``events``: the per-dispute event log, when asked for.
 
-Only the process that runs an experiment writes, and each run is written in one transaction, so an
-interruption never leaves half a run; rerunning a batch replaces a failed run's row and skips the
-finished ones, so every run has exactly one row.
+Each run is written in one transaction, so an interruption never leaves half a run; rerunning a
+batch replaces a failed run's row and skips the finished ones, so every run has exactly one row.
+Several processes may write one database at once (two sweeps, a `cogov run` during a sweep): every
+write is an immediate transaction, which takes the write lock before it reads and waits its turn.
+A store that cannot be used (not a database, damaged, read-only, full disk) raises `StoreError`
+with one line naming the file and what to do.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import math
+import random
+import sqlite3
 import subprocess
+import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -35,6 +44,75 @@ from model.scenario import SCENARIO_DIR
 PROJECT_ROOT = SCENARIO_DIR.parent
 DEFAULT_DB = PROJECT_ROOT / "results" / "cogov.db"
 SINGLE = "single"
+BUSY_MS = 5_000  # SQLite's own wait for the write lock, per attempt
+WRITE_WAIT_S = 600.0  # how long a writer keeps retrying before it gives up
+
+
+class StoreError(RuntimeError):
+    """The store cannot be used; the message (one line, naming the file and what to do) is for the user."""
+
+
+ADVICE = [  # (words in SQLite's message, what to tell the user)
+    (("not a database", "malformed", "disk i/o", "file is encrypted"),
+     "not a usable cogov database ({e}); give another --db, or move this file away to start a new one"),
+    (("readonly", "read-only"), "cannot be written ({e}); make it writable or give another --db"),
+    (("unable to open",), "cannot be opened or created ({e}); check that its folder exists and is writable, "
+                          "or give another --db"),
+    (("disk is full", "no space"), "the disk is full ({e}); free some space and run the same command again "
+                                   "(finished runs are kept)"),
+    (("locked", "busy"), "another process has held its write lock for over {wait:.0f} s ({e}); "
+                         "try again when it has finished"),
+    (("permission denied",), "permission denied ({e}); make it accessible or give another --db"),
+]
+
+
+def store_error(path: Path | str, e: BaseException) -> StoreError:
+    """One line for an error of the database at `path`."""
+    text = str(e).lower()
+    for words, advice in ADVICE:
+        if any(w in text for w in words):
+            return StoreError(f"{path}: " + advice.format(e=e, wait=WRITE_WAIT_S))
+    return StoreError(f"{path}: {e}")
+
+
+def db_path(db: sqlite_utils.Database) -> str:
+    try:
+        return db.conn.execute("PRAGMA database_list").fetchone()[2]
+    except sqlite3.Error:
+        return "the results database"
+
+
+def guarded(fn):
+    """Turn the database errors of a store function (its first argument is the database) into `StoreError`."""
+    @functools.wraps(fn)
+    def wrapper(db, *args, **kwargs):
+        try:
+            return fn(db, *args, **kwargs)
+        except (sqlite3.Error, pd.errors.DatabaseError, OSError) as e:
+            cause = e.__cause__ if isinstance(e.__cause__, sqlite3.Error) else e  # pandas wraps SQLite's error
+            raise store_error(db_path(db), cause) from None
+    return wrapper
+
+
+@contextmanager
+def writing(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """One immediate transaction: take the write lock before reading anything, so a concurrent writer
+    waits for its turn instead of failing; retried while another process holds the lock."""
+    deadline = time.monotonic() + WRITE_WAIT_S
+    while True:
+        try:
+            db.conn.execute("BEGIN IMMEDIATE")
+            break
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) and "busy" not in str(e) or time.monotonic() > deadline:
+                raise
+            time.sleep(random.uniform(0.05, 0.5))
+    try:
+        yield db
+        db.conn.execute("COMMIT")
+    except BaseException:
+        db.rollback()
+        raise
 
 
 def code_version() -> str:
@@ -65,31 +143,51 @@ def clean(value: Any) -> Any:
     return value
 
 
-def open_db(path: Path | str = DEFAULT_DB) -> sqlite_utils.Database:
+def open_db(path: Path | str = DEFAULT_DB, write: bool = True) -> sqlite_utils.Database:
+    """Open (with `write`: create if needed, and check that it can be written) the results database.
+
+    Raises `StoreError` before any work is done when the file is not a database, is damaged, or
+    (with `write`) cannot be written."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    db = sqlite_utils.Database(path)
-    db.execute("PRAGMA journal_mode=WAL")
-    db.execute("PRAGMA busy_timeout=10000")
+    if write:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise StoreError(f"{path}: cannot create its folder ({e}); give another --db") from None
+    elif not path.is_file():
+        raise StoreError(f"{path}: no such results database; give the --db the experiment was stored in")
+    try:
+        db = sqlite_utils.Database(path)
+        db.execute(f"PRAGMA busy_timeout={BUSY_MS}")
+        db.conn.execute("select count(*) from sqlite_master").fetchone()  # garbage fails here
+        if write:
+            db.execute("PRAGMA journal_mode=WAL")
+            with writing(db):  # a read-only file fails here, before any work is done
+                pass
+    except (sqlite3.Error, OSError) as e:
+        raise store_error(path, e) from None
     return db
 
 
+@guarded
 def begin_experiment(db: sqlite_utils.Database, name: str, **meta: Any) -> None:
     """Create or update the experiment's row (a resumed batch keeps its creation time)."""
     row = {"name": name, **{k: json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v
                             for k, v in meta.items()}}
-    with db.atomic():
+    with writing(db):
         if "experiments" in db.table_names() and db["experiments"].count_where("name = ?", [name]):
             db["experiments"].update(name, row, alter=True)
         else:
             db["experiments"].insert({**row, "created_at": now()}, pk="name", alter=True)
 
 
+@guarded
 def finish_experiment(db: sqlite_utils.Database, name: str, seconds: float) -> None:
-    with db.atomic():
+    with writing(db):
         db["experiments"].update(name, {"finished_at": now(), "seconds": seconds}, alter=True)
 
 
+@guarded
 def done_keys(db: sqlite_utils.Database, experiment: str) -> set[str]:
     if "runs" not in db.table_names():
         return set()
@@ -101,6 +199,7 @@ def run_id(experiment: str, key: str | None = None) -> str:
     return f"{experiment}/{key or uuid.uuid4().hex[:12]}"
 
 
+@guarded
 def record_run(db: sqlite_utils.Database, row: dict[str, Any], metrics: dict[str, Any] | None = None,
                timeseries: pd.DataFrame | None = None, events: pd.DataFrame | None = None) -> str:
     """Store one run — finished (with metrics) or failed (row with ``error``) — in one transaction.
@@ -108,7 +207,7 @@ def record_run(db: sqlite_utils.Database, row: dict[str, Any], metrics: dict[str
     ``row`` holds at least ``id``, ``experiment`` and ``status``; a row with the same id (an earlier
     failed attempt) is replaced together with its metrics and series."""
     rid = row["id"]
-    with db.atomic():
+    with writing(db):
         for table in ("metrics", "timeseries", "events"):
             if table in db.table_names():
                 db[table].delete_where("run_id = ?", [rid])
@@ -141,19 +240,22 @@ def _add_columns(table: sqlite_utils.db.Table, record: dict[str, Any], pk: str |
             table.add_column(name, kind)
 
 
+@guarded
 def ensure_indexes(db: sqlite_utils.Database) -> None:
-    if "runs" in db.table_names():
-        db["runs"].create_index(["experiment", "status"], if_not_exists=True)
-    if "timeseries" in db.table_names():
-        db["timeseries"].create_index(["run_id", "day"], if_not_exists=True)
-    if "events" in db.table_names():
-        db["events"].create_index(["run_id", "dispute"], if_not_exists=True)
+    with writing(db):
+        if "runs" in db.table_names():
+            db["runs"].create_index(["experiment", "status"], if_not_exists=True)
+        if "timeseries" in db.table_names():
+            db["timeseries"].create_index(["run_id", "day"], if_not_exists=True)
+        if "events" in db.table_names():
+            db["events"].create_index(["run_id", "dispute"], if_not_exists=True)
 
 
+@guarded
 def experiment_row(db: sqlite_utils.Database, name: str) -> dict[str, Any]:
     if "experiments" not in db.table_names() or not db["experiments"].count_where("name = ?", [name]):
         known = [r["name"] for r in db.query("select name from experiments")] if "experiments" in db.table_names() else []
-        raise KeyError(f"no experiment {name!r} in {db.conn.execute('PRAGMA database_list').fetchone()[2]}"
+        raise KeyError(f"no experiment {name!r} in {db_path(db)}"
                        + (f"; known: {', '.join(known)}" if known else ""))
     return dict(db["experiments"].get(name))
 
@@ -165,6 +267,7 @@ def _finished(db: sqlite_utils.Database, experiment: str, table: str, sql: str, 
     return pd.read_sql_query(sql, db.conn, params=[experiment])
 
 
+@guarded
 def load_runs(db: sqlite_utils.Database, experiment: str) -> pd.DataFrame:
     """Finished runs of an experiment joined with their metrics, one row per run."""
     return _finished(db, experiment, "metrics",
@@ -173,6 +276,7 @@ def load_runs(db: sqlite_utils.Database, experiment: str) -> pd.DataFrame:
                      ["id", "point", "replicate", "run_id"])
 
 
+@guarded
 def load_timeseries(db: sqlite_utils.Database, experiment: str) -> pd.DataFrame:
     """Daily series of an experiment's finished runs, with each run's point and replicate."""
     return _finished(db, experiment, "timeseries",

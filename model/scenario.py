@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,15 +47,13 @@ def _too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
     return False
 
 
-def parse_toml(text: str, origin: str, error: type[ValueError] = ScenarioError) -> dict[str, Any]:
-    """TOML text → data, or `error` with one line starting with `origin`."""
+def _loads(text: str, origin: str, error: type[ValueError]) -> dict[str, Any]:
+    """`tomllib.loads`, refusing absurd nesting with one line (TOML errors are the caller's)."""
     try:
         data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        raise error(f"{origin}: not valid TOML: {e}") from None
     except RecursionError:
-        raise error(f"{origin}: nested too deeply (at most {MAX_DEPTH} levels)") from None
-    if _too_deep(data):
+        data = None
+    if data is None or _too_deep(data):
         raise error(f"{origin}: nested too deeply (at most {MAX_DEPTH} levels)")
     return data
 
@@ -71,7 +70,10 @@ def read_toml(path: Path, error: type[ValueError] = ScenarioError) -> dict[str, 
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
         raise error(f"{path}: not UTF-8 text (byte 0x{raw[e.start]:02x} at offset {e.start}); save it as UTF-8") from None
-    return parse_toml(text, str(path), error)
+    try:
+        return _loads(text, str(path), error)
+    except tomllib.TOMLDecodeError as e:
+        raise error(f"{path}: not valid TOML: {e}") from None
 
 
 @dataclass
@@ -106,7 +108,7 @@ def _resolve_path(ref: str, relative_to: Path | None = None) -> Path:
     for c in candidates:
         try:
             if c.is_file():
-                return c.resolve()
+                return Path(os.path.normpath(c))
         except OSError:  # e.g. a name too long for the file system
             continue
     known = ", ".join(presets())
@@ -125,7 +127,7 @@ def _meta(data: dict[str, Any], path: Path) -> dict[str, str]:
 
 def _read(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict[str, Any], dict[str, Any]]:
     """The merged parameter data and meta of a file and everything it extends."""
-    if path in seen:
+    if path.resolve() in {p.resolve() for p in seen}:
         raise ScenarioError(f"{seen[-1]}: `extends` forms a cycle: {' → '.join(map(str, (*seen, path)))}")
     data = read_toml(path)
     meta = _meta(data, path)
@@ -160,10 +162,8 @@ def parse_override(text: str) -> tuple[str, Any]:
     if not name:
         raise ScenarioError(f"--set {text!r}: expected section.field=value")
     try:
-        value = parse_toml(f"v = {raw}", f"--set {text!r}")["v"]
-    except ScenarioError as e:
-        if "nested too deeply" in str(e):
-            raise
+        value = _loads(f"v = {raw}", f"--set {text!r}", ScenarioError)["v"]
+    except tomllib.TOMLDecodeError:
         value = raw
     return name, value
 

@@ -104,16 +104,31 @@ def test_hard_kill_loses_only_runs_in_flight(tmp_path):
                                   _metrics(clean, "k").drop(columns=["error"], errors="ignore"))
 
 
-def test_failing_run_is_recorded_and_the_batch_goes_on(tmp_path):
+def _fail_runs_of(monkeypatch, workers_per_grid):
+    """Runs (in this process) with this many grid workers raise inside the model."""
+    import experiments.runs
+
+    real = experiments.runs.simulate
+
+    def simulate(params, **kw):
+        if params.grid.workers_per_grid == workers_per_grid:
+            raise RuntimeError("the model broke on purpose")
+        return real(params, **kw)
+
+    monkeypatch.setattr(experiments.runs, "simulate", simulate)
+
+
+def test_failing_run_is_recorded_and_the_batch_goes_on(tmp_path, monkeypatch):
+    _fail_runs_of(monkeypatch, 3)
     d = build_design({"name": "f", "base": "administrative_only", "replicates": 2, "steps": 30, "set": dict(SMALL),
-                      "factorial": {"grid.patrol_strategy": ["random", "risk_targeted"]}}, "test")
+                      "factorial": {"grid.workers_per_grid": [1, 3]}}, "test")
     db = open_db(tmp_path / "f.db")
     summary = run_design(db, d, LocalEngine(1), kind="sweep", command="test", progress=False)
     assert summary.failed == 2
     rows = list(db.query("select point, status, error from runs order by id"))
     failed = [r for r in rows if r["status"] == "failed"]
-    assert len(failed) == 2 and all("smart.data_platform" in r["error"] for r in failed)
-    assert {r["status"] for r in rows if "random" in r["point"]} == {"done"}
+    assert len(failed) == 2 and all("broke on purpose" in r["error"] for r in failed)
+    assert {r["status"] for r in rows if "=1" in r["point"]} == {"done"}
 
 
 def test_design_files_ship_and_errors_are_clear(tmp_path):
@@ -153,11 +168,12 @@ def test_export_csv_and_parquet(tmp_path):
         export_experiment(db, "nope", tmp_path / "out")
 
 
-def test_report_of_an_experiment_without_finished_runs(tmp_path):
+def test_report_of_an_experiment_without_finished_runs(tmp_path, monkeypatch):
     from experiments.report import write_report
 
+    _fail_runs_of(monkeypatch, 3)
     d = build_design({"name": "allfail", "base": "administrative_only", "replicates": 1, "steps": 10,
-                      "set": {**SMALL, "grid.patrol_strategy": "risk_targeted"}}, "test")
+                      "set": {**SMALL, "grid.workers_per_grid": 3}}, "test")
     db = open_db(tmp_path / "a.db")
     assert run_design(db, d, LocalEngine(1), kind="sweep", command="test", progress=False).failed == 1
     paths = write_report(db, "allfail", tmp_path / "out", lang="en")
