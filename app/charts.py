@@ -1,163 +1,216 @@
-"""The page's figures, drawn with matplotlib's object interface in the bundled CJK font.
+"""The page's figures as Plotly figure specs (plain ``{"data": …, "layout": …}`` dicts), drawn in
+the browser by plotly.js: they scale with the window and show values on hover or tap.
 
-Each function takes the arrangements on show — ``[("A", sim)]`` or ``[("A", a), ("B", b)]`` — and
-returns a `Figure`. Series of A are solid, of B dashed, so both read on one chart.
+Every function takes plain data copied under the board's lock — a `Snapshot` for the overview,
+arrays for the map and the network — never a live model. An arrangement's lines take its preset's
+colour (`experiments.palette`, as in the reports); within a chart, series differ by dash.
 """
 
 from __future__ import annotations
 
-import matplotlib
-import numpy as np
-from matplotlib.cm import ScalarMappable
-from matplotlib.collections import LineCollection
-from matplotlib.colors import Normalize
-from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
-from matplotlib.ticker import FuncFormatter
+from typing import Any
 
-from experiments.report import figure_style
+import numpy as np
+from matplotlib.colors import to_hex, to_rgb
+
+from experiments.palette import colours
 from model.disputes import OPEN_STATES
 
-from .session import Sim
+from .font import FAMILY
+from .session import Frame, Snapshot
 from .text import T
 
-matplotlib.rcParams.update(figure_style())
+Fig = dict[str, Any]
 
-DPI = 90
-STYLES = {"A": "-", "B": "--"}
+FONT = {"family": f'Roboto, "{FAMILY}", sans-serif', "size": 16, "color": "#222"}
+DASHES = ["solid", "dash", "dot"]
 STATE_COLOURS = ["#bdbdbd", "#9ecae1", "#4292c6", "#08519c", "#fd8d3c", "#fdd0a2", "#d62728"]
 STATUS_COLOURS = {"open": "#d62728", "resolved": "#2ca02c", "none": "#c7c7c7"}
-
-Shown = list[tuple[str, Sim]]
-
-
-def _figure(width: float = 5.0, height: float = 3.0, ncols: int = 1, **kw) -> tuple[Figure, list]:
-    fig = Figure(figsize=(width * ncols, height), dpi=DPI, layout="constrained")
-    return fig, list(fig.subplots(1, ncols, squeeze=False, **kw).ravel())
+CONFIG = {"displaylogo": False, "responsive": True,
+          "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d", "toImage"]}
 
 
-def _lines(ax, shown: Shown, column: str, label: str, colour: str, scale: float = 1.0) -> None:
-    for tag, sim in shown:
-        df = sim.series()
-        if column in df and len(df):
-            ax.plot(df["day"], df[column].astype(float) * scale, STYLES[tag], color=colour,
-                    label=f"{label} ({tag})" if len(shown) > 1 else label, lw=1.6)
+def _layout(title: str, **kw) -> dict[str, Any]:
+    return {"title": {"text": title, "font": {"size": 20}, "x": 0.01, "xanchor": "left"}, "font": FONT,
+            "margin": {"l": 64, "r": 16, "t": 48, "b": 48}, "autosize": True,
+            "paper_bgcolor": "white", "plot_bgcolor": "white",
+            "legend": {"orientation": "h", "y": -0.3, "yanchor": "top", "x": 0}, "hoverlabel": {"font": {"size": 16}}, **kw}
 
 
-def _finish(ax, t: T, title: str, legend: bool = True, days: int = 1) -> None:
-    ax.set_title(title)
-    ax.set_xlabel(t("axis_day"))
-    ax.set_xlim(1, max(days, 2))
-    ax.grid(alpha=0.3)
-    if legend and ax.get_legend_handles_labels()[0]:
-        ax.legend(loc="best", frameon=False)
+def _axis(**kw) -> dict[str, Any]:
+    return {"gridcolor": "#e6e6e6", "zeroline": False, "automargin": True, **kw}
 
 
-def _days(shown: Shown) -> int:
-    return max(sim.day for _, sim in shown)
+def _compact(y) -> list:
+    """Values rounded to four significant digits, NaN as null: a small message per frame."""
+    y = np.asarray(y, dtype=float)
+    finite = np.isfinite(y)
+    if finite.any():
+        top = np.abs(y[finite]).max()
+        if top > 0:
+            step = 10.0 ** (np.floor(np.log10(top)) - 3)
+            y = np.round(y / step) * step
+    return [None if not f else v for v, f in zip(y.tolist(), finite.tolist())]
 
 
-def states_figure(shown: Shown, t: T) -> Figure:
+def arrangement_colours(snap: Snapshot) -> dict[str, str]:
+    """A's and B's colours: their presets', B a lighter shade when both share a preset."""
+    by_preset = colours([f.preset for f in snap.frames])
+    out = {f.tag: by_preset[f.preset] for f in snap.frames}
+    if len(snap.frames) == 2 and snap.frames[0].preset == snap.frames[1].preset:
+        out["B"] = to_hex(0.45 * np.array(to_rgb(out["B"])) + 0.55)
+    return out
+
+
+def _name(frame: Frame, snap: Snapshot, t: T) -> str:
+    return f"{frame.tag} · {t.preset(frame.preset)}" if len(snap.frames) > 1 else t.preset(frame.preset)
+
+
+def _empty(fig: Fig, t: T) -> Fig:
+    fig["layout"]["annotations"] = [{"text": t("no_data"), "showarrow": False, "xref": "paper", "yref": "paper",
+                                     "x": 0.5, "y": 0.5, "font": {"size": 18, "color": "#666"}}]
+    fig["layout"]["xaxis"] = fig["layout"]["yaxis"] = {"visible": False}
+    return fig
+
+
+def line_figure(snap: Snapshot, t: T, title: str, series: list[tuple[str, str]], scale: float = 1.0,
+                **yaxis) -> Fig:
+    """Daily series (column, label) of every arrangement: colour by arrangement, dash by series."""
+    colour = arrangement_colours(snap)
+    data = []
+    for frame in snap.frames:
+        for k, (column, label) in enumerate(series):
+            if column not in frame.series:
+                continue
+            name = f"{label} · {_name(frame, snap, t)}" if len(series) > 1 else _name(frame, snap, t)
+            data.append({"type": "scatter", "mode": "lines", "name": name, "x0": 1, "dx": 1,
+                         "y": _compact(frame.series[column].to_numpy(float) * scale),
+                         "line": {"color": colour[frame.tag], "dash": DASHES[k], "width": 2.5},
+                         "hovertemplate": "%{y}"})
+    fig = {"data": data, "layout": _layout(title, hovermode="x unified", showlegend=len(data) > 1,
+                                           xaxis=_axis(title={"text": t("axis_day")}, range=[1, max(snap.day, 2)],
+                                                       tickformat="d"),
+                                           yaxis=_axis(**yaxis))}
+    return fig if snap.day else _empty(fig, t)
+
+
+def states_figure(snap: Snapshot, t: T) -> Fig:
     """Open cases by lifecycle state, stacked, one panel per arrangement."""
-    fig, axes = _figure(4.6, 3.0, len(shown), sharey=True)
-    for ax, (tag, sim) in zip(axes, shown):
-        df = sim.series()
-        if len(df):
-            ys = [df[f"state_{s.name.lower()}"].to_numpy(float) for s in OPEN_STATES]
-            ax.stackplot(df["day"], ys, labels=[t.state(s) for s in OPEN_STATES], colors=STATE_COLOURS, alpha=0.9)
-        title = t("states_chart") + (f" — {tag}" if len(shown) > 1 else "")
-        _finish(ax, t, title, legend=False, days=sim.day)
-    handles, labels = axes[0].get_legend_handles_labels()
-    if handles:
-        axes[-1].legend(handles[::-1], labels[::-1], loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+    n = len(snap.frames)
+    data, layout = [], _layout(t("states_chart"), hovermode="x unified")
+    for i, frame in enumerate(snap.frames):
+        axis = "" if i == 0 else str(i + 1)
+        for s, colour in zip(OPEN_STATES, STATE_COLOURS):
+            data.append({"type": "scatter", "mode": "lines", "stackgroup": frame.tag, "name": t.state(s),
+                         "legendgroup": s.name, "showlegend": i == 0, "x0": 1, "dx": 1,
+                         "y": _compact(frame.series[f"state_{s.name.lower()}"].to_numpy(float)),
+                         "line": {"color": colour, "width": 0.5}, "fillcolor": colour,
+                         "xaxis": f"x{axis}", "yaxis": f"y{axis}", "hovertemplate": "%{y}"})
+        width = (1 - 0.06 * (n - 1)) / n
+        layout[f"xaxis{axis}"] = _axis(domain=[i * (width + 0.06), i * (width + 0.06) + width], anchor=f"y{axis}",
+                                       title={"text": t("axis_day") + (f" — {frame.tag}" if n > 1 else "")},
+                                       range=[1, max(snap.day, 2)], tickformat="d")
+        layout[f"yaxis{axis}"] = _axis(anchor=f"x{axis}", **({"matches": "y"} if i else {}))
+    fig = {"data": data, "layout": layout}
+    return fig if snap.day else _empty(fig, t)
+
+
+def resolution_figure(snap: Snapshot, t: T) -> Fig:
+    fig = line_figure(snap, t, t("rates_chart"), [("resolution_rate", t.metric("resolution_rate"))],
+                      range=[0, 1.02], tickformat=".0%")
+    if snap.day and not any(f.series["resolution_rate"].notna().any() for f in snap.frames):
+        wait = snap.frames[0].judge_after_days
+        fig["layout"]["annotations"] = [{"text": t("rate_wait", n=wait), "showarrow": False, "xref": "paper",
+                                         "yref": "paper", "x": 0.5, "y": 0.5, "font": {"color": "#666"}}]
     return fig
 
 
-def resolution_figure(shown: Shown, t: T) -> Figure:
-    fig, (ax,) = _figure()
-    _lines(ax, shown, "resolution_rate", t.metric("resolution_rate"), "#1f77b4")
-    ax.set_ylim(0, 1.02)
-    if not any(sim.series()["resolution_rate"].notna().any() for _, sim in shown if sim.day):
-        wait = shown[0][1].model.p.disputes.judge_after_days
-        ax.text(0.5, 0.5, t("rate_wait", n=wait), transform=ax.transAxes, ha="center", va="center", color="#666")
-    _finish(ax, t, t("rates_chart"), days=_days(shown))
-    return fig
-
-
-def _line_figure(shown: Shown, t: T, title: str, series: list[tuple[str, str, str]], legend: bool = True) -> Figure:
-    """One panel of daily series, each (column, label, colour), for every arrangement on show."""
-    fig, (ax,) = _figure()
-    for column, label, colour in series:
-        _lines(ax, shown, column, label, colour)
-    _finish(ax, t, title, legend=legend, days=_days(shown))
-    return fig
-
-
-def satisfaction_figure(shown: Shown, t: T) -> Figure:
+def satisfaction_figure(snap: Snapshot, t: T) -> Fig:
     """Satisfaction of locals and migrants (the gap between the lines) and trust."""
-    return _line_figure(shown, t, t("sat_chart"), [("satisfaction_local", t("local"), "#2ca02c"),
-                                                   ("satisfaction_migrant", t("migrant"), "#ff7f0e"),
-                                                   ("trust_mean", t("trust"), "#9467bd")])
+    return line_figure(snap, t, t("sat_chart"), [("satisfaction_local", t("local")),
+                                                ("satisfaction_migrant", t("migrant")), ("trust_mean", t("trust"))])
 
 
-def petitions_figure(shown: Shown, t: T) -> Figure:
-    return _line_figure(shown, t, t("petition_chart"), [("petitions", t("petitions"), "#d62728"),
-                                                        ("group_incidents", t("group_incidents"), "#8c564b")])
+def petitions_figure(snap: Snapshot, t: T) -> Fig:
+    return line_figure(snap, t, t("petition_chart"), [("petitions", t("petitions")),
+                                                     ("group_incidents", t("group_incidents"))], rangemode="tozero")
 
 
-def cost_figure(shown: Shown, t: T) -> Figure:
-    fig = _line_figure(shown, t, t("cost_chart"), [("cost_total", t("cost_chart"), "#17becf")], legend=len(shown) > 1)
-    fig.axes[0].yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
-    return fig
+def cost_figure(snap: Snapshot, t: T) -> Fig:
+    return line_figure(snap, t, t("cost_chart"), [("cost_total", t("cost_chart"))], tickformat=",.0f",
+                       rangemode="tozero")
 
 
-def map_figure(shown: Shown, t: T, what: str) -> Figure:
-    """The grids as tiles, communities side by side, coloured by open cases or satisfaction."""
-    values = [sim.grid_values(what) for _, sim in shown]
+def map_figure(tiles: list[tuple[str, np.ndarray, np.ndarray]], t: T, what: str) -> Fig:
+    """The grids as tiles, communities side by side, coloured by open cases or satisfaction.
+    `tiles` holds (tag, per-grid values, (row, col) of each grid) for each arrangement."""
+    values = np.concatenate([v for _, v, _ in tiles])
     if what == "open_cases":
-        norm, cmap = Normalize(0, max(1.0, max(v.max() for v in values))), "Reds"
-    else:
-        norm, cmap = Normalize(0.3, 0.9), "RdYlGn"
-    fig, axes = _figure(4.6, 3.4, len(shown))
-    for ax, (tag, sim), v in zip(axes, shown, values):
-        pos = sim.grid_layout
-        colours = matplotlib.colormaps[cmap](norm(v))
-        for g, (row, col) in enumerate(pos):
-            ax.add_patch(Rectangle((col, -row), 0.94, 0.94, color=colours[g]))
-            text = f"{v[g]:.0f}" if what == "open_cases" else f"{v[g]:.2f}"
-            ax.text(col + 0.47, -row + 0.47, f"{g}\n{text}", ha="center", va="center", fontsize=7)
-        ax.set_xlim(-0.1, pos[:, 1].max() + 1.1)
-        ax.set_ylim(-pos[:, 0].max() - 0.1, 1.04)
-        ax.set_aspect("equal")
-        ax.axis("off")
-        label = t("open_cases") if what == "open_cases" else t("grid_satisfaction")
-        ax.set_title(f"{label}" + (f" — {tag}" if len(shown) > 1 else ""))
-    fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), ax=axes, shrink=0.7)
-    return fig
+        low, high, scale = 0.0, max(1.0, float(values.max())), "Reds"
+    else:  # satisfaction moves little: colours span today's range, so that differences show
+        mid, half = float(values.mean()), max(0.005, float(values.max() - values.min()) / 2)
+        low, high, scale = mid - half, mid + half, "RdYlGn"
+    n = len(tiles)
+    label = t("open_cases") if what == "open_cases" else t("grid_satisfaction")
+    data, layout = [], _layout(label, hovermode="closest")
+    for i, (tag, v, pos) in enumerate(tiles):
+        rows, cols = pos[:, 0].max() + 1, pos[:, 1].max() + 1
+        z = np.full((rows, cols), np.nan)
+        text = np.full((rows, cols), "", dtype=object)
+        for g, (r, c) in enumerate(pos):
+            z[r, c] = v[g]
+            text[r, c] = f"{t('grid_n', g=g)}<br>" + (f"{v[g]:.0f}" if what == "open_cases" else f"{v[g]:.3f}")
+        axis = "" if i == 0 else str(i + 1)
+        data.append({"type": "heatmap", "z": [_compact(row) for row in z], "text": text.tolist(),
+                     "texttemplate": "%{text}", "hovertemplate": "%{text}<extra></extra>", "coloraxis": "coloraxis",
+                     "xgap": 4, "ygap": 4, "xaxis": f"x{axis}", "yaxis": f"y{axis}"})
+        width = (1 - 0.06 * (n - 1)) / n
+        layout[f"xaxis{axis}"] = {"domain": [i * (width + 0.06), i * (width + 0.06) + width], "visible": False,
+                                  "anchor": f"y{axis}", "title": tag}
+        layout[f"yaxis{axis}"] = {"visible": False, "autorange": "reversed", "anchor": f"x{axis}",
+                                  "scaleanchor": f"x{axis}"}
+        if n > 1:
+            layout.setdefault("annotations", []).append(
+                {"text": tag, "showarrow": False, "xref": "paper", "yref": "paper", "y": 1.0, "yanchor": "bottom",
+                 "x": i * (width + 0.06) + width / 2, "font": {"size": 18}})
+    layout["coloraxis"] = {"colorscale": scale, "cmin": low, "cmax": high,
+                           "colorbar": {"thickness": 14, "tickformat": ".0f" if what == "open_cases" else ".3f"}}
+    return {"data": data, "layout": layout}
 
 
-def network_figure(shown: Shown, t: T, grid: int) -> Figure:
-    """One grid's residents and ties; parties to open disputes red, to resolved ones green."""
-    fig, axes = _figure(4.6, 4.4, len(shown))
-    for ax, (tag, sim) in zip(axes, shown):
-        g = sim.grid_network(grid)
-        pos = sim.network_layout(grid)
-        xy = np.array([pos[n] for n in g.nodes])
-        index = {n: k for k, n in enumerate(g.nodes)}
-        if g.number_of_edges():
-            seg = np.array([(xy[index[u]], xy[index[v]]) for u, v in g.edges])
-            ax.add_collection(LineCollection(seg, colors="#999999", linewidths=0.3, alpha=0.35))
-        status = np.array([g.nodes[n]["status"] for n in g.nodes])
-        migrant = np.array([g.nodes[n]["migrant"] for n in g.nodes])
-        volunteer = np.array([g.nodes[n]["volunteer"] for n in g.nodes])
-        for key in ("none", "resolved", "open"):  # open cases on top
-            for mig, marker in ((False, "o"), (True, "s")):
-                sel = (status == key) & (migrant == mig)
-                if sel.any():
-                    ax.scatter(xy[sel, 0], xy[sel, 1], s=14 if key != "none" else 7, marker=marker,
-                               c=STATUS_COLOURS[key], edgecolors=np.where(volunteer[sel], "black", "none"),
-                               linewidths=0.8, zorder=3 if key == "open" else 2)
-        ax.set_aspect("equal")
-        ax.axis("off")
-        ax.set_title(t("grid_n", g=grid) + (f" — {tag}" if len(shown) > 1 else ""))
-    return fig
+def network_figure(nets: list[tuple[str, dict[str, np.ndarray]]], t: T, grid: int) -> Fig:
+    """One grid's residents and ties; parties to open disputes red, to resolved ones green,
+    migrants as squares, volunteers ringed. `nets` holds (tag, arrays from `Sim.network_arrays`)."""
+    n = len(nets)
+    data, layout = [], _layout(t("grid_n", g=grid), hovermode="closest", showlegend=False)
+    for i, (tag, net) in enumerate(nets):
+        axis = "" if i == 0 else str(i + 1)
+        xy, edges = net["xy"], net["edges"]
+        ex = np.full(len(edges) * 3, np.nan)
+        ey = ex.copy()
+        if len(edges):
+            ex[0::3], ex[1::3] = xy[edges[:, 0], 0], xy[edges[:, 1], 0]
+            ey[0::3], ey[1::3] = xy[edges[:, 0], 1], xy[edges[:, 1], 1]
+        data.append({"type": "scattergl", "mode": "lines", "x": _compact(ex), "y": _compact(ey), "hoverinfo": "skip",
+                     "line": {"color": "rgba(120,120,120,0.3)", "width": 0.6}, "xaxis": f"x{axis}", "yaxis": f"y{axis}"})
+        for key in ("none", "resolved", "open"):
+            for migrant, symbol in ((False, "circle"), (True, "square")):
+                sel = (net["status"] == key) & (net["migrant"] == migrant)
+                if not sel.any():
+                    continue
+                data.append({"type": "scattergl", "mode": "markers", "x": _compact(xy[sel, 0]), "y": _compact(xy[sel, 1]),
+                             "text": [t("migrant") if migrant else t("local")] * int(sel.sum()),
+                             "hovertemplate": "%{text}<extra></extra>",
+                             "marker": {"color": STATUS_COLOURS[key], "symbol": symbol, "size": 9 if key != "none" else 6,
+                                        "line": {"color": np.where(net["volunteer"][sel], "black", "rgba(0,0,0,0)").tolist(),
+                                                 "width": 1.5}},
+                             "xaxis": f"x{axis}", "yaxis": f"y{axis}"})
+        width = (1 - 0.04 * (n - 1)) / n
+        layout[f"xaxis{axis}"] = {"domain": [i * (width + 0.04), i * (width + 0.04) + width], "visible": False,
+                                  "anchor": f"y{axis}"}
+        layout[f"yaxis{axis}"] = {"visible": False, "anchor": f"x{axis}", "scaleanchor": f"x{axis}"}
+        if n > 1:
+            layout.setdefault("annotations", []).append(
+                {"text": tag, "showarrow": False, "xref": "paper", "yref": "paper", "y": 1.0, "yanchor": "bottom",
+                 "x": i * (width + 0.04) + width / 2, "font": {"size": 18}})
+    return {"data": data, "layout": layout}

@@ -16,7 +16,6 @@ from fontTools.ttLib import TTFont
 
 from experiments.report import FONT_FILE, LABELS
 from model.levers import lever_table
-from model.params import CATEGORY_ZH
 from model.scenario import load_scenario, presets
 
 from . import text
@@ -25,11 +24,12 @@ FAMILY = "CogovCJK"
 
 
 def _ui_strings() -> str:
+    """Every label the page can show, in both languages (the English page has "中文" on a button)."""
     tables = [text.TEXT, text.STATE_TEXT, text.HANDLER_TEXT, text.FINDER_TEXT, text.EVENT_TEXT, text.ORG_TEXT,
-              text.OFFICE_TEXT, text.CHOICE_TEXT, LABELS]
-    parts = [zh for table in tables for zh, _ in table.values()]
-    parts += [lv.zh for lv in lever_table()] + list(CATEGORY_ZH.values())
-    parts += [load_scenario(name).zh for name in presets()]
+              text.OFFICE_TEXT, text.CHOICE_TEXT, text.UNIT_TEXT, text.CATEGORY_TEXT, LABELS]
+    parts = [label for table in tables for pair in table.values() for label in pair]
+    parts += [lv.zh for lv in lever_table()]
+    parts += [line for name in presets() for line in (load_scenario(name).zh, load_scenario(name).en)]
     return "".join(parts)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any, Callable, TypeVar
 
 import networkx as nx
 import numpy as np
@@ -16,11 +17,15 @@ import pandas as pd
 
 from model import ScenarioError, load_scenario
 from model.disputes import OPEN_STATES, Finder, Handler, State
+from model.metrics import final_metrics
 from model.model import CogovModel
-from model.params import CATEGORIES, CATEGORY_ZH
+from model.params import CATEGORIES
+from model.scenario import presets
 from model.world import MIGRANT
 
 from .text import EVENT_TEXT, FINDER_TEXT, HANDLER_TEXT, OFFICE_TEXT, ORG_TEXT, T
+
+R = TypeVar("R")
 
 MAX_DAYS = 3 * 365
 GOLDEN_ANGLE = np.pi * (3 - np.sqrt(5))
@@ -32,7 +37,8 @@ OUTCOMES = {
 
 
 class SimError(Exception):
-    """A lever combination or input that cannot run; the message is for the page."""
+    """A lever combination or input that cannot run. The message is the model's (English, with
+    lever names); the page words it in its own language with `T.error`."""
 
 
 @dataclass
@@ -44,6 +50,8 @@ class Sim:
     seed: int = 0
 
     def __post_init__(self) -> None:
+        if self.preset not in presets():  # a page names presets only: never a path on the server
+            raise SimError(f"`{self.preset}` is not a preset")
         try:
             sc = load_scenario(self.preset, self.overrides)
             self.model = CogovModel(sc.params, seed=self.seed, events=True)
@@ -126,6 +134,16 @@ class Sim:
                 pos[int(w.bld_first[b] + j)] = (cx + r * np.cos(a), cy + r * np.sin(a))
         return pos
 
+    def network_arrays(self, grid: int) -> dict[str, np.ndarray]:
+        """`grid_network` and its layout as plain arrays: ``xy`` per node, ``edges`` as node index
+        pairs, and per node ``status``, ``migrant``, ``volunteer``."""
+        g, pos = self.grid_network(grid), self.network_layout(grid)
+        nodes = list(g.nodes)
+        index = {n: k for k, n in enumerate(nodes)}
+        return {"xy": np.array([pos[n] for n in nodes]),
+                "edges": np.array([(index[u], index[v]) for u, v in g.edges], dtype=int).reshape(-1, 2),
+                **{key: np.array([g.nodes[n][key] for n in nodes]) for key in ("status", "migrant", "volunteer")}}
+
     # --- case journeys (流转轨迹) ------------------------------------------------------------
     def cases(self, outcome: str, limit: int = 200) -> list[int]:
         """Discovered cases whose current state is among the outcome's states, newest first."""
@@ -144,7 +162,7 @@ class Sim:
         end = ds.closed[d] if ds.closed[d] >= 0 else m.day
         cat = CATEGORIES[ds.category[d]]
         facts = {
-            t("category"): CATEGORY_ZH[cat] if t.lang == "zh" else cat.replace("_", " "),
+            t("category"): t.category(cat),
             t("arose"): t("day", day=int(ds.arose[d]) + 1),
             t("found_by"): t.pick(FINDER_TEXT[Finder(ds.found_by[d])]) if ds.discovered[d] >= 0 else "—",
             t("outcome"): t.state(ds.state[d]),
@@ -185,6 +203,7 @@ class Board:
     def __init__(self, a: Sim, b: Sim | None = None):
         self.shown: list[tuple[str, Sim]] = [("A", a)] + ([("B", b)] if b is not None else [])
         self.lock = threading.Lock()
+        self.version = 0  # bumped by every step
 
     @classmethod
     def build(cls, preset: str, overrides: dict[str, object], seed: int, compare_with: str | None = None) -> Board:
@@ -207,3 +226,40 @@ class Board:
         with self.lock:
             for _, sim in self.shown:
                 sim.step(days)
+            self.version += 1
+
+    def read(self, view: Callable[[], R]) -> R:
+        """`view()` computed under the lock, so it sees whole days only; it should return plain data."""
+        with self.lock:
+            return view()
+
+    def snapshot(self) -> Snapshot:
+        """What the overview draws, copied under the lock: it stays as it is while play goes on."""
+        with self.lock:
+            frames = tuple(Frame(tag, sim.preset, sim.day, sim.series(), final_metrics(sim.model),
+                                 sim.model.p.disputes.judge_after_days) for tag, sim in self.shown)
+            return Snapshot(id(self), self.version, self.day, self.finished, frames)
+
+
+@dataclass(frozen=True, eq=False)
+class Frame:
+    """One arrangement as it stood on one day: its daily series and its current figures."""
+
+    tag: str
+    preset: str
+    day: int
+    series: pd.DataFrame
+    metrics: dict[str, Any]
+    judge_after_days: int
+
+
+@dataclass(frozen=True, eq=False)
+class Snapshot:
+    """The board on one day, as plain data; ``version`` orders the snapshots of the board whose
+    `id` is ``board``."""
+
+    board: int
+    version: int
+    day: int
+    finished: bool
+    frames: tuple[Frame, ...]

@@ -6,12 +6,14 @@ parameter schema, so the app, the report and `cogov levers` always say the same 
 
 from __future__ import annotations
 
+import functools
 import re
 
 from experiments.report import LABELS
 from model.agents import OFFICE_TYPES
 from model.disputes import Finder, Handler, State
 from model.levers import lever_index
+from model.params import CATEGORY_ZH
 from model.scenario import load_scenario, presets
 
 LANGS = ("zh", "en")
@@ -21,6 +23,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "subtitle": ("一个街道的矛盾纠纷如何被发现、分派、化解或升级",
                  "How a street's disputes are found, routed, resolved or escalated"),
     "switch_lang": ("English", "中文"),
+    "controls": ("控制面板", "Controls"),
+    "close": ("收起", "Close"),
     "scenario": ("方案 A", "Arrangement A"),
     "preset": ("预设方案", "Preset"),
     "levers": ("主要杠杆", "Main levers"),
@@ -34,10 +38,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "day": ("第 {day} 天", "Day {day}"),
     "axis_day": ("天", "Day"),
     "not_started": ("尚未开始：点“前进”或“播放”。", "Not started: press Step or Play."),
+    "no_data": ("点“前进”或“播放”后这里出现曲线", "Press Step or Play to draw this chart"),
+    "finished": ("已到第 {day} 天（三年）。点“重置”重新开始。", "Day {day} (three years) reached. Press Reset to start again."),
+    "playing_speed": ("播放中：约每秒 {n} 天", "Playing: about {n} days a second"),
     "compare": ("并排对比", "Side by side"),
     "compare_on": ("与方案 B 对比（同一随机种子）", "Compare with arrangement B (same seed)"),
     "compare_b": ("方案 B", "Arrangement B"),
     "b_same": ("方案 A 的预设（不改杠杆）", "A's preset without the lever changes"),
+    "grid_sat_scale": ("颜色按当前最低到最高满意度；悬停或点按看数值", "Colours span today's lowest to highest satisfaction; hover or tap for values"),
     "overview": ("总览", "Overview"),
     "map": ("网格地图", "Grid map"),
     "network": ("网格社会网络", "Grid network"),
@@ -68,9 +76,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "days_open": ("历时", "Duration"),
     "n_days": ("{n} 天", "{n} days"),
     "event": ("事件", "Event"),
-    "handler": ("处理方", "Handler"),
+    "handler": ("处理方（转办、分派时为接收方）", "Handler (the receiving one for a routing or transfer)"),
     "when": ("日期", "Day"),
     "error": ("该组合无法运行", "This combination cannot run"),
+    "error_needs": ("「{a}」为“{va}”时，需要「{b}」为“{vb}”。", "“{a}: {va}” needs “{b}: {vb}”."),
+    "error_levers": ("请检查：{levers}。", "Check: {levers}."),
+    "error_preset": ("没有这个预设方案。", "There is no such preset."),
     "resolved_cases": ("已化解", "Resolved"),
     "failed_cases": ("未能化解", "Failed"),
     "escalated_cases": ("升级（上访、群体性事件、诉讼）", "Escalated (petition, group incident, court)"),
@@ -79,8 +90,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "trust": ("信任度", "Trust"),
     "group_incidents": ("群体性事件", "Group incidents"),
     "petitions": ("累计信访", "Petitions"),
-    "on": ("开", "on"),
-    "off": ("关", "off"),
     "footer": ("每万人口参数；纠纷在社会网络中扩散。数字来自模型，不是预测。",
                "Parameters are per 10,000 residents; disputes spread through social ties. The numbers are the model's, not forecasts."),
 }
@@ -122,8 +131,9 @@ EVENT_TEXT: dict[str, tuple[str, str]] = {
     "recruited": ("卷入新当事人", "drew in a new party"),
     "discovered": ("被发现", "discovered"),
     "reopened": ("表面结案后重新激化", "reopened after a paper closure"),
-    "routed": ("分派", "routed"),
-    "transferred": ("转办", "transferred"),
+    "routed": ("分派至", "routed to"),
+    "transferred": ("转办至", "transferred to"),
+    "referred": ("社会组织转交政府", "passed on by the organisation"),
     "handling": ("开始处理", "handling began"),
     "resolved": ("化解", "resolved"),
     "closed_superficially": ("表面结案", "closed on paper"),
@@ -169,15 +179,32 @@ CONTROLS: dict[str, tuple[float, float, float] | None] = {
 }
 
 CHOICE_TEXT: dict[str, tuple[str, str]] = {
-    "administrative": ("行政逐级", "administrative"),
-    "local_first": ("就地优先（枫桥）", "local first (Fengqiao)"),
-    "triage": ("分类分派", "triage"),
-    "resolve": ("解决诉求", "resolve"),
-    "suppress": ("压制（截访）", "suppress"),
-    "random": ("随机走访", "random visits"),
-    "risk_targeted": ("按风险走访（需大数据）", "risk-targeted (needs data)"),
-    "cooperative": ("协同走访", "cooperative"),
+    "administrative": ("行政逐级", "Up the administrative ladder"),
+    "local_first": ("就地优先（枫桥）", "Local first (Fengqiao)"),
+    "triage": ("分类分派", "Triage by kind of case"),
+    "resolve": ("解决诉求", "Resolve the grievance"),
+    "suppress": ("压制（截访）", "Suppress"),
+    "random": ("随机走访", "Random visits"),
+    "risk_targeted": ("按风险走访（需大数据）", "Targeted by risk (needs the data platform)"),
+    "cooperative": ("协同走访", "Cooperative visits"),
+    True: ("开", "on"),
+    False: ("关", "off"),
 }
+
+# The units of the levers on the page, in both languages (the schema words them in English).
+UNIT_TEXT: dict[str, tuple[str, str]] = {
+    "workers": ("人", "workers"),
+    "staff per 10k": ("人/万人", "staff per 10k residents"),
+    "¥ per year per 10k": ("元/年·万人", "¥ a year per 10k residents"),
+    "share 0–1": ("0–1", "0–1"),
+}
+
+CATEGORY_EN: dict[str, str] = {
+    "neighbor": "Neighbours", "family": "Marriage and family", "property": "Property management",
+    "labor": "Unpaid wages", "land": "Land and demolition", "public_order": "Public order",
+    "environment": "Environment and sanitation", "public_service": "Public services",
+}
+CATEGORY_TEXT: dict[str, tuple[str, str]] = {c: (zh, CATEGORY_EN[c]) for c, zh in CATEGORY_ZH.items()}
 
 
 class T:
@@ -208,15 +235,41 @@ class T:
         short = re.split(r" \(|:|;", lv.en)[0]
         return short[:1].upper() + short[1:]
 
-    def choice(self, value: str) -> str:
-        return CHOICE_TEXT.get(value, (value, value))[self.i]
+    def unit(self, name: str) -> str:
+        return UNIT_TEXT[lever_index()[name].unit][self.i]
+
+    def choice(self, value: str | bool) -> str:
+        return CHOICE_TEXT[value][self.i]
+
+    def category(self, name: str) -> str:
+        return CATEGORY_TEXT[name][self.i]
 
     def preset(self, name: str) -> str:
         """A preset's short name: its meta line up to the colon."""
-        sc = load_scenario(name)
-        line = sc.zh if self.lang == "zh" else sc.en
-        short = line.split("：")[0].split(":")[0].strip()
-        return f"{short} ({name})" if short else name
+        return _preset_line(name, self.i).split("：")[0].split(":")[0].strip()
+
+    def error(self, message: str) -> str:
+        """A model's error about levers, worded with the levers' labels in this language."""
+        needs = re.search(r"`([\w.]+)` = '?(\w+)'? needs `([\w.]+)` = '?(\w+)'?", message)
+        if needs:
+            a, va, b, vb = needs.groups()
+            return self("error_needs", a=self.lever(a), va=self._value(a, va), b=self.lever(b), vb=self._value(b, vb))
+        names = [n for n in dict.fromkeys(re.findall(r"`([\w.]+)`", message)) if n in lever_index()]
+        if not names:
+            return self("error_preset")
+        sep = "、" if self.lang == "zh" else ", "
+        return self("error_levers", levers=sep.join(self.lever(n) for n in names))
+
+    def _value(self, lever: str, text: str) -> str:
+        if lever_index()[lever].kind == "bool":
+            return self.choice(text == "true")
+        return self.choice(text) if text in CHOICE_TEXT else text
+
+
+@functools.cache
+def _preset_line(name: str, i: int) -> str:
+    sc = load_scenario(name)
+    return (sc.zh, sc.en)[i]
 
 
 def preset_names() -> list[str]:
