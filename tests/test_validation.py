@@ -53,12 +53,16 @@ def test_invalid_toml_and_cycle(tmp_path):
     assert "cycle" in str(pytest.raises(ScenarioError, load_scenario, a).value)
 
 
-def test_lever_combination_checked():
-    from model import CogovModel
-
-    sc = load_scenario("administrative_only", ["grid.patrol_strategy=risk_targeted"])
-    with pytest.raises(ScenarioError, match="smart.data_platform"):
-        CogovModel(sc.params, seed=1)
+@pytest.mark.parametrize("overrides, needle", [
+    (["grid.patrol_strategy=risk_targeted"], "smart.data_platform"),
+    (["campaign.start_day=50", "campaign.end_day=10"], "campaign.end_day"),
+    (['shocks=[{category = "land", grids = [99], start = 0, duration = 5, multiplier = 2.0}]'], r"shocks\[0\]\.grids"),
+    (["smart.data_platform=\"yes\""], "smart.data_platform"),
+])
+def test_lever_combinations_are_checked_when_the_scenario_is_read(overrides, needle):
+    """The schema judges combinations, so a sweep refuses such a point before any run."""
+    with pytest.raises(ScenarioError, match=needle):
+        load_scenario("administrative_only", overrides)
 
 
 @pytest.mark.parametrize("args, needle", [
