@@ -34,7 +34,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -46,11 +45,12 @@ import sqlite_utils
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from scipy import stats
 
-from model import load_scenario, presets, simulate
+from model import load_scenario, presets
+from model.scenario import read_toml
 from model.levers import lever_index
 
 from .batch import PointsDesign, run_design
-from .design import flatten
+from .design import flatten, metric_names
 from .store import code_version, done_keys, load_runs, now
 
 TARGETS_DIR = Path(__file__).resolve().parent / "targets"
@@ -68,13 +68,12 @@ class TargetsError(ValueError):
 
 @cache
 def known_metrics() -> tuple[str, ...]:
-    """Names of the final metrics (from a one-day run of a tiny scenario) and the derived ones."""
-    sc = load_scenario("administrative_only", {"population.residents": 100})
-    return tuple(sorted(simulate(sc.params, seed=0, steps=1).metrics)) + tuple(DERIVED)
+    """Names of the final metrics and the derived ones."""
+    return tuple(sorted(metric_names())) + tuple(DERIVED)
 
 
 class Target(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
     name: str = Field(description="a short identifier")
     preset: str = Field(description="the preset the figure describes")
     metric: str = Field(description="a final metric of the model, or mediation_success_rate")
@@ -110,7 +109,7 @@ class Target(BaseModel):
 
 
 class TargetsFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
     targets: list[Target] = Field(min_length=1)
     fit: dict[str, dict[str, tuple[float, float]]] = Field(default_factory=dict)
 
@@ -136,12 +135,14 @@ def _explain(err: dict[str, Any]) -> str:
 
 def load_targets(path: Path | str) -> TargetsFile:
     path = Path(path)
-    if not path.is_file():
-        raise TargetsError(f"targets file {str(path)!r} not found")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as e:
-        raise TargetsError(f"{path}: not valid TOML: {e}") from None
+        found = len(str(path)) <= 1024 and path.is_file()
+    except OSError:  # e.g. a name too long for the file system
+        found = False
+    if not found:
+        shown = str(path) if len(str(path)) <= 60 else str(path)[:60] + "…"
+        raise TargetsError(f"targets file {shown!r} not found")
+    data = read_toml(path, TargetsError)
     try:
         tf = TargetsFile.model_validate(data)
     except ValidationError as e:
@@ -161,25 +162,22 @@ def _check_range(index, lever: str, lo: float, hi: float, where: str) -> None:
         raise TargetsError(f"{where}: `{lever}` is not a lever; `cogov levers` lists them all")
     if lv.kind not in ("int", "float"):
         raise TargetsError(f"{where}: `{lever}` is {lv.kind}; only numeric levers can be fitted")
-    if not lo < hi:
-        raise TargetsError(f"{where} = [{lo:g}, {hi:g}]: low must be below high")
+    if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
+        raise TargetsError(f"{where} = [{lo:g}, {hi:g}]: allowed: finite numbers, low below high")
     if (lv.low is not None and lo < lv.low) or (lv.high is not None and hi > lv.high):
         raise TargetsError(f"{where} = [{lo:g}, {hi:g}]: outside what the lever allows; allowed: {lv.allowed}")
 
 
 def parse_fit(specs: list[str], defaults: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
     """``--fit lever[=LOW:HIGH]``; a lever without a range takes it from the targets file or its source."""
-    from .sensitivity import assumption_range
+    from .sensitivity import assumption_range, parse_range_spec
 
     index = lever_index()
     out: dict[str, tuple[float, float]] = {}
     for s in specs:
-        name, _, rng = (x.strip() for x in s.partition("="))
+        name, rng = parse_range_spec(s, "--fit")
         if rng:
-            try:
-                lo, hi = (float(x) for x in rng.split(":"))
-            except ValueError:
-                raise TargetsError(f"--fit {s!r}: a range is LOW:HIGH, e.g. {name}=0.5:0.9") from None
+            lo, hi = rng
         elif name in defaults:
             lo, hi = defaults[name]
         else:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from model.scenario import ScenarioError, parse_override
 
 from .calibrate import DEFAULT_TARGETS, Calibration, TargetsError, fmt, load_targets, parse_fit, run_study, write_outputs
 from .cli_common import analysis_options, command_line, engine_options, err, fail, open_engine
+from .design import check_name
 from .store import PROJECT_ROOT, done_keys, open_db
 
 
@@ -57,8 +57,7 @@ def calibrate(targets_path, preset, fit_specs, trials, replicates, steps, master
         fail(str(e))
         return
     name = name or f"calibrate_{preset}"
-    if not re.fullmatch(r"[A-Za-z0-9_.-]+", name):
-        fail(f"--name {name!r}: letters, digits, _ . - only")
+    check_name(name, "--name")
     cal = Calibration(name, preset, targets, ranges, replicates, steps, master_seed, fixed, str(targets_path))
     store = open_db(db)
     engine = open_engine(engine_name, workers, scheduler)

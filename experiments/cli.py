@@ -109,8 +109,10 @@ HEADLINE = ["administrative_only", "co_governance", "purchase_services", "grid_m
 @click.option("--scenarios", "names", default=",".join(HEADLINE), show_default=True, help="Comma-separated presets; the first is the baseline.")
 @click.option("--set", "overrides", multiple=True, metavar="SECTION.FIELD=VALUE", help="Override a lever in every scenario.")
 @click.option("--name", default="compare", show_default=True, help="Experiment name.")
+@click.option("--yes", is_flag=True, help="Run a design of more than 100,000 runs.")
 @engine_options
-def compare(replicates, master_seed, steps, names, overrides, name, db, workers, engine_name, scheduler, lang, no_report):
+def compare(replicates, master_seed, steps, names, overrides, name, yes, db, workers, engine_name, scheduler, lang,
+            no_report):
     """Compare the headline presets with replicates, store every run, write a report."""
     from model.scenario import parse_override
 
@@ -120,7 +122,7 @@ def compare(replicates, master_seed, steps, names, overrides, name, db, workers,
         fixed = dict(parse_override(o) for o in overrides)
         design = build_design({"name": name, "scenarios": [n.strip() for n in names.split(",") if n.strip()],
                                "replicates": replicates, "master_seed": master_seed, "steps": steps, "set": fixed},
-                              "cogov compare")
+                              "cogov compare", yes=yes)
     except (DesignError, ScenarioError) as e:
         fail(str(e))
         return
@@ -130,15 +132,14 @@ def compare(replicates, master_seed, steps, names, overrides, name, db, workers,
 @main.command()
 @click.argument("design_ref", metavar="DESIGN")
 @click.option("--replicates", type=click.IntRange(1, 10_000), default=None, help="Override the design's replicates.")
+@click.option("--yes", is_flag=True, help="Run a design of more than 100,000 runs.")
 @engine_options
-def sweep(design_ref, replicates, db, workers, engine_name, scheduler, lang, no_report):
+def sweep(design_ref, replicates, yes, db, workers, engine_name, scheduler, lang, no_report):
     """Run an experiment design (a file, or a name in experiments/designs/)."""
     from .design import DesignError, load_design
 
     try:
-        design = load_design(design_ref)
-        if replicates is not None:
-            design = design.model_copy(update={"replicates": replicates})
+        design = load_design(design_ref, replicates, yes)
     except DesignError as e:
         fail(str(e))
         return

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import click
@@ -10,6 +9,7 @@ import click
 from model.scenario import ScenarioError, load_scenario, parse_override
 
 from .cli_common import analysis_options, command_line, engine_options, err, fail, open_engine, store_runs
+from .design import check_name
 from .discovery import POLICY, VERSUS, Discovery, print_summary, resolve_uncertain, write_outputs
 from .store import PROJECT_ROOT, open_db
 
@@ -42,8 +42,7 @@ def discover(policy, versus, uncertain, only, n, replicates, steps, master_seed,
     (same values, same seeds) through the batch engine into the store — resumable — and looks for
     the region where POLICY − VERSUS ≤ 0 on resolution_rate or on satisfaction_mean."""
     name = name or f"discover_{Path(policy).stem}_vs_{Path(versus).stem}"
-    if not re.fullmatch(r"[A-Za-z0-9_.-]+", name):
-        fail(f"--name {name!r}: letters, digits, _ . - only")
+    check_name(name, "--name")
     try:
         fixed = dict(parse_override(o) for o in overrides)
         load_scenario(policy, fixed)

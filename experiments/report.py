@@ -622,21 +622,23 @@ def html_block(block: tuple) -> str:
 
 
 def markdown_block(block: tuple) -> str:
+    """Markdown of a block; text is escaped (a description's HTML shows as text, as in the HTML report)."""
+    e = functools.partial(html.escape, quote=False)
     match block:
         case ("h", level, text):
-            return f"{'#' * level} {text}"
+            return f"{'#' * level} {e(text)}"
         case ("p", text):
-            return text
+            return e(text)
         case ("pre", text):
             return f"```\n{text}\n```"
         case ("details", summary, text):
-            return f"<details><summary>{html.escape(summary)}</summary>\n\n```json\n{text}\n```\n\n</details>"
+            return f"<details><summary>{e(summary)}</summary>\n\n```json\n{text}\n```\n\n</details>"
         case ("table", header, rows):
-            cell = lambda c: str(c).replace("|", "\\|").replace("\n", "<br>")  # noqa: E731
+            cell = lambda c: e(str(c)).replace("|", "\\|").replace("\n", "<br>")  # noqa: E731
             lines = ["| " + " | ".join(map(cell, r)) + " |" for r in [header, ["---"] * len(header), *rows]]
             return "\n".join(lines)
         case ("figure", path, caption):
-            return f"![{caption}]({path.name})\n\n*{caption}*"
+            return f"![{e(caption)}]({path.name})\n\n*{e(caption)}*"
     raise ValueError(f"unknown block {block[0]!r}")
 
 

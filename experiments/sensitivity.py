@@ -121,7 +121,9 @@ def parse_range_spec(text: str, origin: str) -> tuple[str, tuple[float, float] |
     try:
         lo, hi = (float(x) for x in rng.split(":"))
     except ValueError:
-        raise ScenarioError(f"{origin}: `{name}` = {rng!r}: a range is LOW:HIGH, e.g. {name}=0.1:0.7") from None
+        lo = hi = math.nan
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        raise ScenarioError(f"{origin}: `{name}` = {rng!r}: a range is LOW:HIGH of finite numbers, e.g. {name}=0.1:0.7")
     return name, (lo, hi)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import click
@@ -10,7 +9,7 @@ import click
 from model.scenario import ScenarioError, load_scenario, parse_override
 
 from .cli_common import analysis_options, command_line, engine_options, err, fail, open_engine, store_runs
-from .design import KEY_METRICS
+from .design import KEY_METRICS, check_name, metric_names
 from .sensitivity import METHODS, Plan, print_table, resolve_factors, write_outputs
 from .store import PROJECT_ROOT, open_db
 
@@ -36,8 +35,7 @@ def sensitivity(preset, method, lever_specs, outputs, contrast, n, replicates, s
                 out_dir, top, db, workers, engine_name, scheduler, lang, no_report):
     """Morris or Sobol sensitivity of PRESET's outputs to its assumptions (resumable; indices from the store)."""
     name = name or f"sensitivity_{method}_{Path(preset).stem}" + (f"_vs_{Path(contrast).stem}" if contrast else "")
-    if not re.fullmatch(r"[A-Za-z0-9_.-]+", name):
-        fail(f"--name {name!r}: letters, digits, _ . - only")
+    check_name(name, "--name")
     try:
         fixed = dict(parse_override(o) for o in overrides)
         load_scenario(preset, fixed)
@@ -46,6 +44,10 @@ def sensitivity(preset, method, lever_specs, outputs, contrast, n, replicates, s
         specs = [s for s in lever_specs.split(",") if s.strip()]
         factors, notes = resolve_factors(specs, preset, contrast, fixed)
         outs = [o.strip() for o in outputs.split(",") if o.strip()]
+        unknown = [o for o in outs if o not in metric_names()]
+        if unknown or not outs:
+            raise ScenarioError(f"--outputs {outputs!r}: {', '.join(map(repr, unknown)) or 'nothing'} is not a metric; "
+                                f"allowed: {', '.join(sorted(metric_names()))}")
         plan = Plan(name, method, preset, contrast, factors, n, replicates, steps, master_seed, fixed, notes)
         design = plan.design()
         # every point must be a valid scenario before anything runs

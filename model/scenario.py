@@ -119,9 +119,9 @@ def _meta(data: dict[str, Any], path: Path) -> dict[str, str]:
     meta = data.pop("meta", {})
     if not isinstance(meta, dict):
         raise ScenarioError(f"{path}: `meta` = {meta!r}: must be a table with `zh` and `en` descriptions")
-    for key, value in meta.items():
-        if not isinstance(value, str):
-            raise ScenarioError(f"{path}: `meta.{key}` = {value!r}: must be text")
+    for key in ("zh", "en"):
+        if not isinstance(meta.get(key, ""), str):
+            raise ScenarioError(f"{path}: `meta.{key}` = {meta[key]!r}: must be text (a one-line description)")
     return meta
 
 
