@@ -146,7 +146,7 @@ def load_targets(path: Path | str) -> TargetsFile:
     try:
         tf = TargetsFile.model_validate(data)
     except ValidationError as e:
-        raise TargetsError(f"{path}: " + "\n  ".join(_explain(x) for x in e.errors())) from None
+        raise TargetsError(f"{path}: " + "; ".join(_explain(x) for x in e.errors())) from None
     index = lever_index()
     for preset, ranges in tf.fit.items():
         if preset not in presets():

@@ -126,9 +126,10 @@ def store_runs(store, design, engine, kind: str):
 
 def run_batch(design, kind, db, workers, engine_name, scheduler, lang, no_report):
     store = open_db(db)
+    engine = open_engine(engine_name, workers, scheduler)
     err.print(f"{design.name}: {design.size():,} points × {design.replicates} replicates = "
               f"{design.size() * design.replicates:,} runs", highlight=False)
-    summary = store_runs(store, design, open_engine(engine_name, workers, scheduler), kind)
+    summary = store_runs(store, design, engine, kind)
     err.print(f"{design.name}: {summary.ran} runs in {summary.seconds:.1f} s ({summary.skipped} already stored, "
               f"{summary.failed} failed) → {db}", highlight=False)
     if not no_report:

@@ -26,7 +26,7 @@ from .runs import RunSpec, derive_seed
 
 DESIGN_DIR = Path(__file__).resolve().parent / "designs"
 MAX_RUNS = 100_000  # a design of more runs needs --yes
-HARD_MAX_RUNS = 5_000_000  # more than the store and the report are made for, --yes or not
+HARD_MAX_RUNS = 1_000_000  # more than the store and the report are made for, --yes or not
 NAME_RULE = re.compile(r"(?!\.+$)[A-Za-z0-9_.-]{1,100}")
 KEY_METRICS = ["resolution_rate", "grassroots_resolution_share", "median_days_to_resolve", "discovery_lag_days",
                "petitions_per_10k", "case_satisfaction", "satisfaction_mean", "trust_mean", "participation_rate",
@@ -233,7 +233,7 @@ def build_design(data: dict[str, Any], origin: str, yes: bool = False) -> Design
                 lines.append(f"`{loc}` is not a design field; allowed: {', '.join(Design.model_fields)}")
             else:
                 lines.append(f"`{loc}` = {err.get('input')!r}: {err['msg']}")
-        raise DesignError(f"{origin}: " + "\n  ".join(lines)) from None
+        raise DesignError(f"{origin}: " + "; ".join(lines)) from None
     return _check(design, origin, yes)
 
 

@@ -11,6 +11,7 @@ batch stops them.
 from __future__ import annotations
 
 import multiprocessing
+import re
 import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -176,7 +177,12 @@ def _bounded(specs, submit, workers, wait_some) -> Iterator[RunOutcome]:
             yield out
 
 
+SCHEDULER = re.compile(r"([a-z]+://)?[\w.\-]+(:\d+)?|([a-z]+://)?\[[0-9a-fA-F:.]+\](:\d+)?")
+
+
 def make_engine(name: str, workers: int, scheduler: str | None) -> LocalEngine | DaskEngine:
+    if scheduler is not None and not SCHEDULER.fullmatch(scheduler):
+        raise EngineError(f"--scheduler {scheduler!r}: not an address; allowed: tcp://HOST:PORT")
     if name == "dask":
         return DaskEngine(scheduler, workers)
     if scheduler:

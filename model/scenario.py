@@ -201,7 +201,7 @@ def validate(data: dict[str, Any], origin: str) -> Params:
         return Params.model_validate(data)
     except ValidationError as e:
         lines = [_explain(err) for err in e.errors()]
-        raise ScenarioError(f"{origin}: " + "\n  ".join(lines)) from None
+        raise ScenarioError(f"{origin}: " + "; ".join(lines)) from None
 
 
 def load_scenario(ref: str | Path, overrides: Mapping[str, Any] | list[str] | None = None) -> Scenario:
