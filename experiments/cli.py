@@ -120,7 +120,10 @@ def compare(replicates, master_seed, steps, names, overrides, name, yes, db, wor
 
     try:
         fixed = dict(parse_override(o) for o in overrides)
-        design = build_design({"name": name, "scenarios": [n.strip() for n in names.split(",") if n.strip()],
+        scenarios = [n.strip() for n in names.split(",") if n.strip()]
+        if fixed and scenarios:
+            load_scenario(scenarios[0], fixed)  # a bad --set is named as such
+        design = build_design({"name": name, "scenarios": scenarios,
                                "replicates": replicates, "master_seed": master_seed, "steps": steps, "set": fixed},
                               "cogov compare", yes=yes)
     except (DesignError, ScenarioError) as e:
