@@ -10,11 +10,14 @@ batch stops them.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import re
 import signal
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
@@ -22,6 +25,19 @@ from .runs import RunOutcome, RunSpec, execute
 
 WORKER_DIED = ("the worker process running this run died (killed by a signal, or out of memory) twice: "
                "once with other runs in flight, once alone; the other runs went on")
+
+
+@contextmanager
+def _ctrl_c_ignored() -> Iterator[None]:
+    """Ignore Ctrl-C while starting processes, which keep ignoring it: the command handles it."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _quiet_worker() -> None:
@@ -128,9 +144,9 @@ class DaskEngine:
             if address:
                 self.client = Client(address, timeout="10s")
             else:
-                with dask.config.set(QUIET_WORKERS):  # the nannies hand this config to the workers they start
+                with dask.config.set(QUIET_WORKERS), _ctrl_c_ignored():  # the workers inherit both
                     self._cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                                 dashboard_address=None)
+                                                 dashboard_address=None, silence_logs=logging.ERROR)
                 self.client = Client(self._cluster)
         except (OSError, TimeoutError, ValueError, TypeError) as e:
             raise EngineError(f"--scheduler {address!r}: cannot reach the Dask scheduler there ({e}); "

@@ -377,11 +377,11 @@ def test_targets_must_be_finite(tmp_path, field):
 
 # --- 13. interruptions ---------------------------------------------------------------------------------------
 
-def _start_batch(tmp_path):
+def _start_batch(tmp_path, engine):
     db = tmp_path / "i.db"
     cmd = [sys.executable, "-m", "experiments", "compare", "--replicates", "10", "--steps", "200",
            "--scenarios", ",".join(PRESETS), "--set", "population.residents=1500", "--db", str(db),
-           "--no-report", "--workers", "2", "--name", "i"]
+           "--no-report", "--workers", "2", "--name", "i", "--engine", engine]
     proc = subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
@@ -401,9 +401,10 @@ def _stored(db):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("how, code", [("ctrl-c", 130), ("sigterm", 143)])
-def test_interruption_ends_cleanly_with_the_summary(tmp_path, how, code):
-    proc, db = _start_batch(tmp_path)
+@pytest.mark.parametrize("how, engine, code", [("ctrl-c", "local", 130), ("sigterm", "local", 143),
+                                               ("ctrl-c", "dask", 130)])
+def test_interruption_ends_cleanly_with_the_summary(tmp_path, how, engine, code):
+    proc, db = _start_batch(tmp_path, engine)
     children = psutil.Process(proc.pid).children(recursive=True)
     if how == "ctrl-c":
         os.killpg(proc.pid, signal.SIGINT)  # as a terminal does: the whole process group
@@ -411,7 +412,7 @@ def test_interruption_ends_cleanly_with_the_summary(tmp_path, how, code):
         proc.terminate()  # the parent only
     _, stderr = proc.communicate(timeout=120)
     assert proc.returncode == code, stderr
-    assert "Traceback" not in stderr and "interrupted:" in stderr, stderr
+    assert "Traceback" not in stderr and "WARNING" not in stderr and "interrupted:" in stderr, stderr
     gone, alive = psutil.wait_procs(children, timeout=60)
     assert not alive, alive
     rows, distinct = _rows_per_run(db)
