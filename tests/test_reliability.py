@@ -334,6 +334,15 @@ def test_extends_cycles_through_dotted_paths_and_missing_parents_name_the_file(t
     one_line_error(cli("run", orphan, "--no-store"), f"{orphan}: `extends`", "'no_such_preset' not found")
 
 
+def test_lever_combination_errors_name_the_file_or_option(tmp_path):
+    """The combination is refused by the schema (model/params.py); the message says where it was set."""
+    combo = _write(tmp_path, "combo.toml", 'extends = "co_governance"\n[grid]\npatrol_strategy = "risk_targeted"\n'
+                                           '[smart]\ndata_platform = false\n')
+    one_line_error(cli("run", combo, "--no-store"), f"{combo}:", "patrol_strategy")
+    one_line_error(cli("run", "co_governance", "--set", "grid.patrol_strategy=risk_targeted",
+                       "--set", "smart.data_platform=false", "--no-store"), "--set grid.patrol_strategy")
+
+
 @pytest.mark.parametrize("args, needle", [
     (["run", "x" * 5000, "--no-store"], "not a preset name"),
     (["sweep", "x" * 5000], "not found"),
