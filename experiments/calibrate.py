@@ -46,7 +46,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from scipy import stats
 
 from model import load_scenario, presets
-from model.scenario import read_toml
+from model.scenario import is_file, read_toml, shorten
 from model.levers import lever_index
 
 from .batch import PointsDesign, run_design
@@ -135,13 +135,8 @@ def _explain(err: dict[str, Any]) -> str:
 
 def load_targets(path: Path | str) -> TargetsFile:
     path = Path(path)
-    try:
-        found = len(str(path)) <= 1024 and path.is_file()
-    except OSError:  # e.g. a name too long for the file system
-        found = False
-    if not found:
-        shown = str(path) if len(str(path)) <= 60 else str(path)[:60] + "…"
-        raise TargetsError(f"targets file {shown!r} not found")
+    if not is_file(path):
+        raise TargetsError(f"targets file {shorten(str(path))!r} not found")
     data = read_toml(path, TargetsError)
     try:
         tf = TargetsFile.model_validate(data)

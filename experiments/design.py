@@ -20,7 +20,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from model.levers import lever_index
-from model.scenario import ScenarioError, load_scenario, read_toml
+from model.scenario import ScenarioError, is_file, load_scenario, read_toml, shorten
 
 from .runs import RunSpec, derive_seed
 
@@ -239,14 +239,10 @@ def build_design(data: dict[str, Any], origin: str, yes: bool = False) -> Design
 
 def _design_path(ref: str) -> Path:
     for path in (Path(ref), DESIGN_DIR / f"{ref}.toml"):
-        try:
-            if len(ref) <= 1024 and path.is_file():
-                return path
-        except OSError:  # e.g. a name too long for the file system
-            pass
+        if is_file(path):
+            return path
     known = ", ".join(sorted(p.stem for p in DESIGN_DIR.glob("*.toml")))
-    shown = ref if len(ref) <= 60 else ref[:60] + "…"
-    raise DesignError(f"design {shown!r} not found: give a path or one of: {known}")
+    raise DesignError(f"design {shorten(ref)!r} not found: give a path or one of: {known}")
 
 
 def load_design(ref: str | Path, replicates: int | None = None, yes: bool = False) -> Design:

@@ -33,6 +33,19 @@ class ScenarioError(ValueError):
     """A scenario or override that cannot run; the message is meant for the user as it is."""
 
 
+def is_file(path: Path | str) -> bool:
+    """Whether `path` names a file; a name no file system takes (too long, a NUL byte) names none."""
+    try:
+        return len(str(path)) <= MAX_REF and Path(path).is_file()
+    except (OSError, ValueError):
+        return False
+
+
+def shorten(text: str, width: int = 60) -> str:
+    """A user's value cut for a message (a 5,000-character name need not be shown whole)."""
+    return text if len(text) <= width else text[:width] + "…"
+
+
 def _too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
     """Whether tables and arrays nest deeper than `limit` (checked without recursion)."""
     stack = [(value, 0)]
@@ -98,19 +111,15 @@ def presets() -> list[str]:
 def _resolve_path(ref: str, relative_to: Path | None = None) -> Path:
     """The file a preset name or path refers to (normalised: `a/../b` and `b` are one file)."""
     if not ref or len(ref) > MAX_REF or "\0" in ref:
-        shown = ref if len(ref) <= 60 else ref[:60] + "…"
-        raise ScenarioError(f"scenario {shown!r}: not a preset name or a path (at most {MAX_REF} characters)")
+        raise ScenarioError(f"scenario {shorten(ref)!r}: not a preset name or a path (at most {MAX_REF} characters)")
     p = Path(ref)
     if p.suffix == ".toml" or p.parent != Path("."):
         candidates = [p] if p.is_absolute() or relative_to is None else [relative_to / p, p]
     else:
         candidates = [SCENARIO_DIR / f"{ref}.toml"]
     for c in candidates:
-        try:
-            if c.is_file():
-                return Path(os.path.normpath(c))
-        except OSError:  # e.g. a name too long for the file system
-            continue
+        if is_file(c):
+            return Path(os.path.normpath(c))
     known = ", ".join(presets())
     raise ScenarioError(f"scenario {ref!r} not found: give a preset name ({known}) or a path to a .toml file")
 
