@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -11,7 +10,7 @@ from model import load_scenario
 from model.scenario import ScenarioError, parse_override
 
 from .calibrate import DEFAULT_TARGETS, Calibration, TargetsError, fmt, load_targets, parse_fit, run_study, write_outputs
-from .cli_common import analysis_options, command_line, engine_options, err, fail, open_engine
+from .cli_common import analysis_options, command_line, engine_options, err, fail, interruptible, open_engine
 from .design import check_name
 from .store import PROJECT_ROOT, done_keys, open_db
 
@@ -69,16 +68,14 @@ def calibrate(targets_path, preset, fit_specs, trials, replicates, steps, master
         err.print(f"  trial {i + 1}/{n}: loss {fmt(loss)} (best {fmt(best)})"
                   + (" — from the store" if ran == 0 else f" — {ran} runs"), highlight=False)
 
-    try:
-        df = run_study(store, cal, trials, engine, command, progress)
-    except ValueError as e:
-        fail(str(e))
-        return
-    except KeyboardInterrupt:
-        err.print(f"interrupted: {len(done_keys(store, name))} runs are stored; run the same command again to resume")
-        sys.exit(130)
-    finally:
-        engine.close()
+    with interruptible(lambda: f"{len(done_keys(store, name))} runs are"):
+        try:
+            df = run_study(store, cal, trials, engine, command, progress)
+        except ValueError as e:
+            fail(str(e))
+            return
+        finally:
+            engine.close()
     out = write_outputs(store, cal, df, Path(out_dir) if out_dir else PROJECT_ROOT / "results" / name, command)
     from rich.console import Console
     from rich.table import Table

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import signal
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import click
 from rich.console import Console
@@ -105,23 +107,29 @@ def _terminate(signum, frame):
     raise Terminated()
 
 
-def store_runs(store, design, engine, kind: str):
-    """Run `design` into the store with a progress bar; on Ctrl-C or SIGTERM stop the workers, say how
-    much is kept and exit 130 (143 for SIGTERM)."""
-    from .batch import run_design
-
+@contextmanager
+def interruptible(stored: Callable[[], str]) -> Iterator[None]:
+    """Ctrl-C or SIGTERM inside: the engine's workers are stopped on the way out; print how much
+    is stored (`stored()`) and exit 130 (143 for SIGTERM)."""
     previous = signal.signal(signal.SIGTERM, _terminate)
     try:
-        return run_design(store, design, engine, kind=kind, command=command_line(), progress=err.is_terminal)
-    except ValueError as e:
-        fail(str(e))
+        yield
     except KeyboardInterrupt as e:
-        n = len(done_keys(store, design.name))
-        err.print(f"interrupted: {n} of {len(design.specs())} runs are stored; run the same command again to resume",
-                  highlight=False)
+        err.print(f"interrupted: {stored()} stored; run the same command again to resume", highlight=False)
         sys.exit(143 if isinstance(e, Terminated) else 130)
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def store_runs(store, design, engine, kind: str):
+    """Run `design` into the store with a progress bar; stop cleanly on Ctrl-C or SIGTERM."""
+    from .batch import run_design
+
+    with interruptible(lambda: f"{len(done_keys(store, design.name))} of {len(design.specs())} runs are"):
+        try:
+            return run_design(store, design, engine, kind=kind, command=command_line(), progress=err.is_terminal)
+        except ValueError as e:
+            fail(str(e))
 
 
 def run_batch(design, kind, db, workers, engine_name, scheduler, lang, no_report):
