@@ -132,13 +132,13 @@ QUIET_WORKERS = {
 class DaskEngine:
     """A Dask distributed cluster: the scheduler at ``address``, or a local cluster if none."""
 
-    def __init__(self, address: str | None = None, workers: int = 2):
+    def __init__(self, address: str | None = None, workers: int = 2, task: Callable[[RunSpec], RunOutcome] = execute):
         try:
             import dask
             from dask.distributed import Client, LocalCluster
         except ImportError as e:  # pragma: no cover - dask is a dependency
             raise EngineError(f"the Dask engine needs dask[distributed]: {e}") from None
-        self.address, self.workers = address, workers
+        self.address, self.workers, self.task = address, workers, task
         self._cluster = None
         try:
             if address:
@@ -156,7 +156,7 @@ class DaskEngine:
         from dask.distributed import wait as dask_wait
 
         n = max(1, sum(self.client.nthreads().values()))
-        yield from _bounded(specs, lambda s: self.client.submit(execute, s, pure=False), n,
+        yield from _bounded(specs, lambda s: self.client.submit(self.task, s, pure=False), n,
                             lambda fs: dask_wait(fs, return_when="FIRST_COMPLETED").done)
 
     def close(self) -> None:

@@ -142,6 +142,19 @@ def test_a_worker_killed_once_costs_no_run(tmp_path):
     assert summary.failed == 0 and _rows_per_run(tmp_path / "once.db") == (4, 4)
 
 
+@pytest.mark.slow
+def test_dask_stores_a_run_that_keeps_killing_its_worker_as_failed(tmp_path):
+    from experiments.engine import DaskEngine
+
+    d = _design(name="dask_crash", replicates=1)
+    db = open_db(tmp_path / "dask.db")
+    summary = run_design(db, d, DaskEngine(None, 1, task=kill_worker_on_co_governance), kind="compare", command="t",
+                         progress=False)
+    assert summary.failed == 1 and _rows_per_run(tmp_path / "dask.db") == (2, 2)
+    error = db.execute("select error from runs where point = 'co_governance'").fetchone()[0]
+    assert "KilledWorker" in error
+
+
 # --- 4. experiment names ------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("name", ["..", ".", "...", "", "a/b", "x" * 101])
