@@ -109,7 +109,7 @@ class LocalEngine:
     def close(self) -> None:
         """Stop the workers now (a run in flight is abandoned; it was never stored)."""
         if self._pool is not None:
-            for proc in list(getattr(self._pool, "_processes", {}).values()):  # no public way before Python 3.14
+            for proc in list((getattr(self._pool, "_processes", None) or {}).values()):  # no public way before 3.14
                 proc.terminate()
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
