@@ -8,8 +8,9 @@ from . import serving  # noqa: F401  (serves plotly.js, which plot.vue loads)
 
 
 @solara.component_vue("plot.vue")
-def PlotlyChart(spec: dict, config: dict):
-    """A Plotly figure spec drawn by plotly.js, redrawn in place (`Plotly.react`) when it changes."""
+def PlotlyChart(spec: dict, config: dict, acknowledge: bool, event_drawn):
+    """A Plotly figure spec drawn by plotly.js, redrawn in place (`Plotly.react`) when it changes;
+    with `acknowledge`, `event_drawn(spec["frame"])` is called once the browser has drawn it."""
 
 
 @solara.component_vue("viewport.vue")

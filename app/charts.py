@@ -22,6 +22,7 @@ from .text import T
 
 Fig = dict[str, Any]
 
+MAX_POINTS = 250  # per line: more would only slow the browser's redraw, not show more
 FONT = {"family": f'Roboto, "{FAMILY}", sans-serif', "size": 16, "color": "#222"}
 DASHES = ["solid", "dash", "dot"]
 STATE_COLOURS = ["#bdbdbd", "#9ecae1", "#4292c6", "#08519c", "#fd8d3c", "#fdd0a2", "#d62728"]
@@ -34,11 +35,26 @@ def _layout(title: str, **kw) -> dict[str, Any]:
     return {"title": {"text": title, "font": {"size": 20}, "x": 0.01, "xanchor": "left"}, "font": FONT,
             "margin": {"l": 64, "r": 16, "t": 48, "b": 48}, "autosize": True,
             "paper_bgcolor": "white", "plot_bgcolor": "white",
-            "legend": {"orientation": "h", "y": -0.3, "yanchor": "top", "x": 0}, "hoverlabel": {"font": {"size": 16}}, **kw}
+            "legend": {"orientation": "h", "y": -0.1, "yanchor": "top", "x": 0}, "hoverlabel": {"font": {"size": 16}}, **kw}
 
 
 def _axis(**kw) -> dict[str, Any]:
     return {"gridcolor": "#e6e6e6", "zeroline": False, "automargin": True, **kw}
+
+
+def _days_axis(snap: Snapshot, t: T, **kw) -> dict[str, Any]:
+    """Days 1 to today in whole days, the unit on the ticks (a title would sit under the legend)."""
+    return _axis(range=[1, max(snap.day, 2)], tickformat="d", ticksuffix=t("axis_day_suffix"),
+                 **({"dtick": 1} if snap.day <= 8 else {}), **kw)
+
+
+def _daily(y) -> dict[str, Any]:
+    """A daily series (day 1 first) as plotly's ``x0``/``dx``/``y``, every k-th day when long,
+    always ending on today."""
+    y = np.asarray(y, dtype=float)
+    k = max(1, -(-len(y) // MAX_POINTS))
+    idx = np.arange(len(y) - 1, -1, -k)[::-1]
+    return {"x0": int(idx[0]) + 1 if len(idx) else 1, "dx": k, "y": _compact(y[idx])}
 
 
 def _compact(y) -> list:
@@ -83,13 +99,12 @@ def line_figure(snap: Snapshot, t: T, title: str, series: list[tuple[str, str]],
             if column not in frame.series:
                 continue
             name = f"{label} · {_name(frame, snap, t)}" if len(series) > 1 else _name(frame, snap, t)
-            data.append({"type": "scatter", "mode": "lines", "name": name, "x0": 1, "dx": 1,
-                         "y": _compact(frame.series[column].to_numpy(float) * scale),
+            data.append({"type": "scatter", "mode": "lines", "name": name,
+                         **_daily(frame.series[column].to_numpy(float) * scale),
                          "line": {"color": colour[frame.tag], "dash": DASHES[k], "width": 2.5},
                          "hovertemplate": "%{y}"})
     fig = {"data": data, "layout": _layout(title, hovermode="x unified", showlegend=len(data) > 1,
-                                           xaxis=_axis(title={"text": t("axis_day")}, range=[1, max(snap.day, 2)],
-                                                       tickformat="d"),
+                                           xaxis=_days_axis(snap, t),
                                            yaxis=_axis(**yaxis))}
     return fig if snap.day else _empty(fig, t)
 
@@ -102,14 +117,13 @@ def states_figure(snap: Snapshot, t: T) -> Fig:
         axis = "" if i == 0 else str(i + 1)
         for s, colour in zip(OPEN_STATES, STATE_COLOURS):
             data.append({"type": "scatter", "mode": "lines", "stackgroup": frame.tag, "name": t.state(s),
-                         "legendgroup": s.name, "showlegend": i == 0, "x0": 1, "dx": 1,
-                         "y": _compact(frame.series[f"state_{s.name.lower()}"].to_numpy(float)),
+                         "legendgroup": s.name, "showlegend": i == 0,
+                         **_daily(frame.series[f"state_{s.name.lower()}"].to_numpy(float)),
                          "line": {"color": colour, "width": 0.5}, "fillcolor": colour,
                          "xaxis": f"x{axis}", "yaxis": f"y{axis}", "hovertemplate": "%{y}"})
         width = (1 - 0.06 * (n - 1)) / n
-        layout[f"xaxis{axis}"] = _axis(domain=[i * (width + 0.06), i * (width + 0.06) + width], anchor=f"y{axis}",
-                                       title={"text": t("axis_day") + (f" — {frame.tag}" if n > 1 else "")},
-                                       range=[1, max(snap.day, 2)], tickformat="d")
+        layout[f"xaxis{axis}"] = _days_axis(snap, t, domain=[i * (width + 0.06), i * (width + 0.06) + width],
+                                            anchor=f"y{axis}")
         layout[f"yaxis{axis}"] = _axis(anchor=f"x{axis}", **({"matches": "y"} if i else {}))
     fig = {"data": data, "layout": layout}
     return fig if snap.day else _empty(fig, t)

@@ -13,7 +13,7 @@ model under the board's lock.
 from __future__ import annotations
 
 import os
-import time
+import threading
 from urllib.parse import parse_qs
 
 import numpy as np
@@ -32,6 +32,7 @@ from .session import MAX_DAYS, OUTCOMES, Board, Snapshot
 from .text import CONTROLS, LANGS, T, preset_names
 
 MIN_FRAME_SECONDS = 0.25  # the least time between two frames of a playing page
+DRAW_WAIT_SECONDS = 2.0  # the longest wait for the browser to say it drew a frame
 NARROW = 900  # px: below this the drawer covers the charts, so it opens only when asked
 KPIS = ["resolution_rate", "reported_resolution_rate", "case_satisfaction", "satisfaction_mean",
         "migrant_local_gap", "trust_mean", "participation_rate", "petitions_per_10k", "group_incidents",
@@ -177,9 +178,14 @@ def Controls(run: Run, finished: bool, t: T, changed):
             LeverControl(name, s.overrides.get(name, base[name]), set_lever, t)
 
 
+DRAWN = solara.create_context(lambda frame: None)  # told when the browser has drawn a tab's last chart
+
+
 @solara.component
-def Chart(spec: dict):
-    PlotlyChart(spec=spec, config=charts.CONFIG)
+def Chart(spec: dict, snap: Snapshot, last: bool = True):
+    """A chart of frame `snap`; the last chart of a tab tells `DRAWN` once the browser drew it."""
+    PlotlyChart(spec={**spec, "frame": snap.version}, config=charts.CONFIG, acknowledge=last,
+                event_drawn=solara.use_context(DRAWN))
 
 
 @solara.component
@@ -189,10 +195,10 @@ def Overview(board: Board, snap: Snapshot, t: T):
                                       charts.petitions_figure, charts.cost_figure)],
         dependencies=[snap, t.lang])
     with solara.Div(classes=["cogov-wide"]):
-        Chart(specs[0])
+        Chart(specs[0], snap, last=False)
     with solara.Div(classes=["cogov-charts"]):
-        for spec in specs[1:]:
-            Chart(spec)
+        for k, spec in enumerate(specs[1:], 2):
+            Chart(spec, snap, last=k == len(specs))
     df = pd.DataFrame({t("metric"): [t.metric(k) for k in KPIS],
                        **{f.tag: [fmt(k, f.metrics.get(k)) for k in KPIS] for f in snap.frames}})
     solara.HTML(tag="h4", unsafe_innerHTML=t("kpis"))
@@ -212,7 +218,7 @@ def MapTab(board: Board, snap: Snapshot, t: T):
                                                       for tag, sim in board.shown]), t, what.value),
         dependencies=[board, snap, t.lang, what.value])
     with solara.Div(classes=["cogov-wide"]):
-        Chart(spec)
+        Chart(spec, snap)
 
 
 @solara.component
@@ -227,7 +233,7 @@ def NetworkTab(board: Board, snap: Snapshot, t: T):
         lambda: charts.network_figure(board.read(lambda: [(tag, sim.network_arrays(g)) for tag, sim in board.shown]), t, g),
         dependencies=[board, snap, t.lang, g])
     with solara.Div(classes=["cogov-wide"]):
-        Chart(spec)
+        Chart(spec, snap)
 
 
 @solara.component
@@ -316,9 +322,11 @@ def Page():
 
 @solara.component
 def Live(run: Run, t: T, on_status, revision: int):
-    """The main area, redrawn from a fresh snapshot whenever the run has changed and the last
-    frame is drawn; `on_status` hears (playing, finished) so that the controls follow."""
+    """The main area, redrawn from a fresh snapshot whenever the run has changed and the browser
+    has drawn the last frame (so a slow browser sees more days a frame, never a growing queue);
+    `on_status` hears (playing, finished) so that the controls follow."""
     shown = solara.use_reactive(None)
+    drawn = solara.use_memo(threading.Event, dependencies=[])
 
     def follow(cancel):
         seen = None
@@ -328,9 +336,10 @@ def Live(run: Run, t: T, on_status, revision: int):
             seen = run.state()
             snap = run.snapshot()
             on_status((seen[2], snap is not None and snap.finished))
-            start = time.monotonic()
+            drawn.clear()
             shown.set(snap)
-            cancel.wait(max(MIN_FRAME_SECONDS, time.monotonic() - start))
+            drawn.wait(DRAW_WAIT_SECONDS)
+            cancel.wait(MIN_FRAME_SECONDS)
 
     solara.use_thread(follow, dependencies=[run], intrusive_cancel=False)
     snap, board = shown.value, run.board
@@ -347,5 +356,6 @@ def Live(run: Run, t: T, on_status, revision: int):
     with rv.Tabs(v_model=tab, on_v_model=lambda i: pick_tab(i) if i in range(len(TABS)) else None, show_arrows=True):
         for key, _ in TABS:
             rv.Tab(children=[t(key)])
+    DRAWN.provide(lambda frame: drawn.set())
     TABS[tab][1](board, snap, t)
     solara.Text(t("footer"), classes=["cogov-note"])

@@ -36,7 +36,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "reset": ("重置", "Reset"),
     "days_per_tick": ("每步天数", "Days per step"),
     "day": ("第 {day} 天", "Day {day}"),
-    "axis_day": ("天", "Day"),
+    "axis_day_suffix": (" 天", " d"),
     "not_started": ("尚未开始：点“前进”或“播放”。", "Not started: press Step or Play."),
     "no_data": ("点“前进”或“播放”后这里出现曲线", "Press Step or Play to draw this chart"),
     "finished": ("已到第 {day} 天（三年）。点“重置”重新开始。", "Day {day} (three years) reached. Press Reset to start again."),
