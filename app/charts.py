@@ -27,8 +27,8 @@ FONT = {"family": f'Roboto, "{FAMILY}", sans-serif', "size": 16, "color": "#222"
 DASHES = ["solid", "dash", "dot"]
 STATE_COLOURS = ["#bdbdbd", "#9ecae1", "#4292c6", "#08519c", "#fd8d3c", "#fdd0a2", "#d62728"]
 STATUS_COLOURS = {"open": "#d62728", "resolved": "#2ca02c", "none": "#c7c7c7"}
-CONFIG = {"displaylogo": False, "responsive": True,
-          "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d", "toImage"]}
+# No mode bar and no tips: plotly.js words them in English only. Drag zooms, a double click resets.
+CONFIG = {"displayModeBar": False, "showTips": False, "responsive": True}
 
 
 def _layout(title: str, **kw) -> dict[str, Any]:
@@ -82,6 +82,20 @@ def _name(frame: Frame, snap: Snapshot, t: T) -> str:
     return f"{frame.tag} · {t.preset(frame.preset)}" if len(snap.frames) > 1 else t.preset(frame.preset)
 
 
+def _panel(layout: dict[str, Any], i: int, n: int, gap: float, label: str, **xaxis) -> str:
+    """Panel `i` of `n` side by side: its axes (x beside x2…), its label above when n > 1; returns
+    the axis suffix ("" for the first panel)."""
+    axis = "" if i == 0 else str(i + 1)
+    width = (1 - gap * (n - 1)) / n
+    left = i * (width + gap)
+    layout[f"xaxis{axis}"] = {"domain": [left, left + width], "anchor": f"y{axis}", **xaxis}
+    if n > 1:
+        layout.setdefault("annotations", []).append(
+            {"text": label, "showarrow": False, "xref": "paper", "yref": "paper", "y": 1.0, "yanchor": "bottom",
+             "x": left + width / 2, "font": {"size": 17}})
+    return axis
+
+
 def _empty(fig: Fig, t: T) -> Fig:
     fig["layout"]["annotations"] = [{"text": t("no_data"), "showarrow": False, "xref": "paper", "yref": "paper",
                                      "x": 0.5, "y": 0.5, "font": {"size": 18, "color": "#666"}}]
@@ -114,16 +128,13 @@ def states_figure(snap: Snapshot, t: T) -> Fig:
     n = len(snap.frames)
     data, layout = [], _layout(t("states_chart"), hovermode="x unified")
     for i, frame in enumerate(snap.frames):
-        axis = "" if i == 0 else str(i + 1)
+        axis = _panel(layout, i, n, 0.06, _name(frame, snap, t), **_days_axis(snap, t))
         for s, colour in zip(OPEN_STATES, STATE_COLOURS):
             data.append({"type": "scatter", "mode": "lines", "stackgroup": frame.tag, "name": t.state(s),
                          "legendgroup": s.name, "showlegend": i == 0,
                          **_daily(frame.series[f"state_{s.name.lower()}"].to_numpy(float)),
                          "line": {"color": colour, "width": 0.5}, "fillcolor": colour,
                          "xaxis": f"x{axis}", "yaxis": f"y{axis}", "hovertemplate": "%{y}"})
-        width = (1 - 0.06 * (n - 1)) / n
-        layout[f"xaxis{axis}"] = _days_axis(snap, t, domain=[i * (width + 0.06), i * (width + 0.06) + width],
-                                            anchor=f"y{axis}")
         layout[f"yaxis{axis}"] = _axis(anchor=f"x{axis}", **({"matches": "y"} if i else {}))
     fig = {"data": data, "layout": layout}
     return fig if snap.day else _empty(fig, t)
@@ -168,25 +179,18 @@ def map_figure(tiles: list[tuple[str, np.ndarray, np.ndarray]], t: T, what: str)
     label = t("open_cases") if what == "open_cases" else t("grid_satisfaction")
     data, layout = [], _layout(label, hovermode="closest")
     for i, (tag, v, pos) in enumerate(tiles):
+        axis = _panel(layout, i, n, 0.06, tag, visible=False)
         rows, cols = pos[:, 0].max() + 1, pos[:, 1].max() + 1
         z = np.full((rows, cols), np.nan)
         text = np.full((rows, cols), "", dtype=object)
         for g, (r, c) in enumerate(pos):
             z[r, c] = v[g]
             text[r, c] = f"{t('grid_n', g=g)}<br>" + (f"{v[g]:.0f}" if what == "open_cases" else f"{v[g]:.3f}")
-        axis = "" if i == 0 else str(i + 1)
         data.append({"type": "heatmap", "z": [_compact(row) for row in z], "text": text.tolist(),
                      "texttemplate": "%{text}", "hovertemplate": "%{text}<extra></extra>", "coloraxis": "coloraxis",
                      "xgap": 4, "ygap": 4, "xaxis": f"x{axis}", "yaxis": f"y{axis}"})
-        width = (1 - 0.06 * (n - 1)) / n
-        layout[f"xaxis{axis}"] = {"domain": [i * (width + 0.06), i * (width + 0.06) + width], "visible": False,
-                                  "anchor": f"y{axis}", "title": tag}
         layout[f"yaxis{axis}"] = {"visible": False, "autorange": "reversed", "anchor": f"x{axis}",
                                   "scaleanchor": f"x{axis}"}
-        if n > 1:
-            layout.setdefault("annotations", []).append(
-                {"text": tag, "showarrow": False, "xref": "paper", "yref": "paper", "y": 1.0, "yanchor": "bottom",
-                 "x": i * (width + 0.06) + width / 2, "font": {"size": 18}})
     layout["coloraxis"] = {"colorscale": scale, "cmin": low, "cmax": high,
                            "colorbar": {"thickness": 14, "tickformat": ".0f" if what == "open_cases" else ".3f"}}
     return {"data": data, "layout": layout}
@@ -198,7 +202,7 @@ def network_figure(nets: list[tuple[str, dict[str, np.ndarray]]], t: T, grid: in
     n = len(nets)
     data, layout = [], _layout(t("grid_n", g=grid), hovermode="closest", showlegend=False)
     for i, (tag, net) in enumerate(nets):
-        axis = "" if i == 0 else str(i + 1)
+        axis = _panel(layout, i, n, 0.04, tag, visible=False)
         xy, edges = net["xy"], net["edges"]
         ex = np.full(len(edges) * 3, np.nan)
         ey = ex.copy()
@@ -219,12 +223,5 @@ def network_figure(nets: list[tuple[str, dict[str, np.ndarray]]], t: T, grid: in
                                         "line": {"color": np.where(net["volunteer"][sel], "black", "rgba(0,0,0,0)").tolist(),
                                                  "width": 1.5}},
                              "xaxis": f"x{axis}", "yaxis": f"y{axis}"})
-        width = (1 - 0.04 * (n - 1)) / n
-        layout[f"xaxis{axis}"] = {"domain": [i * (width + 0.04), i * (width + 0.04) + width], "visible": False,
-                                  "anchor": f"y{axis}"}
         layout[f"yaxis{axis}"] = {"visible": False, "anchor": f"x{axis}", "scaleanchor": f"x{axis}"}
-        if n > 1:
-            layout.setdefault("annotations", []).append(
-                {"text": tag, "showarrow": False, "xref": "paper", "yref": "paper", "y": 1.0, "yanchor": "bottom",
-                 "x": i * (width + 0.04) + width / 2, "font": {"size": 18}})
     return {"data": data, "layout": layout}

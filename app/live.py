@@ -73,6 +73,8 @@ class Run:
         if key == self._built and not force:
             return
         self.pause()
+        if self.board is not None:
+            self.board.close()
         preset, overrides, seed, preset_b = key
         try:
             self.board, self.error = Board.build(preset, dict(overrides), seed, preset_b), None
@@ -155,6 +157,8 @@ class Run:
 
     def drop(self) -> None:
         self.pause()
+        if self.board is not None:
+            self.board.close()
         self.board = None
 
 

@@ -44,6 +44,7 @@ html, body { overflow: hidden; }
 .cogov-root { display: flex; flex-direction: column; height: 100vh; }
 .cogov-bar { flex: none; z-index: 6; }
 .cogov-bar .v-toolbar__title { font-size: 1.35rem; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.cogov-narrow .cogov-bar .v-toolbar__title { font-size: 1.05rem; }
 .cogov-body { flex: 1; display: flex; min-height: 0; position: relative; }
 .cogov-drawer { flex: none; width: 360px; overflow-y: auto; padding: 8px; background: #fafafa;
                 border-right: 1px solid #e0e0e0; }
@@ -54,7 +55,7 @@ html, body { overflow: hidden; }
 .cogov-drawer .v-card { margin-bottom: 8px; }
 .cogov-drawer .v-input--switch label, .cogov-drawer .v-slider-label, .cogov-lever { white-space: normal; line-height: 1.3; }
 .cogov-lever { font-size: 0.95rem; margin-top: 10px; }
-.cogov-charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(560px, 100%), 1fr)); gap: 12px; }
+.cogov-charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(440px, 100%), 1fr)); gap: 12px; }
 .cogov-plot { width: 100%; height: max(340px, 40vh); }
 .cogov-wide .cogov-plot { height: max(380px, 46vh); }
 .cogov-table { border-collapse: collapse; font-size: 1.05rem; margin: 0.5em 0; }
@@ -324,7 +325,8 @@ def Page():
 def Live(run: Run, t: T, on_status, revision: int):
     """The main area, redrawn from a fresh snapshot whenever the run has changed and the browser
     has drawn the last frame (so a slow browser sees more days a frame, never a growing queue);
-    `on_status` hears (playing, finished) so that the controls follow."""
+    `on_status` hears (playing, finished) so that the controls follow; a new `revision` (a
+    changed setting, such as the language) redraws it at once."""
     shown = solara.use_reactive(None)
     drawn = solara.use_memo(threading.Event, dependencies=[])
 

@@ -6,6 +6,7 @@ skip. Screenshots at projector and phone sizes go to ``results/`` (the README's 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -36,30 +37,38 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+@contextlib.contextmanager
+def serve(log_path: Path):
+    """`cogov ui` on a free loopback port, its output in `log_path`; yields its address."""
+    port = _free_port()
+    log_path.parent.mkdir(exist_ok=True)
+    with open(log_path, "w") as log:
+        cogov = Path(sys.executable).parent / "cogov"
+        proc = subprocess.Popen([str(cogov), "ui", "--port", str(port)], cwd=ROOT,
+                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        url = f"http://127.0.0.1:{port}/"
+        deadline = time.monotonic() + 180
+        while True:
+            try:
+                urllib.request.urlopen(url, timeout=5)
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    os.killpg(proc.pid, signal.SIGTERM)
+                    raise RuntimeError(f"`cogov ui` did not come up:\n{log_path.read_text()}") from None
+                time.sleep(0.5)
+        try:
+            yield url, proc.pid
+        finally:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=30)
+
+
 @pytest.fixture(scope="module")
 def server():
-    port = _free_port()
-    (ROOT / "results").mkdir(exist_ok=True)
     log_path = ROOT / "results" / "ui-test-server.log"
-    log = open(log_path, "w")
-    cogov = Path(sys.executable).parent / "cogov"
-    proc = subprocess.Popen([str(cogov), "ui", "--port", str(port)], cwd=ROOT,
-                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 180
-    while True:
-        try:
-            urllib.request.urlopen(url, timeout=5)
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                log.close()
-                pytest.fail(f"`cogov ui` did not come up:\n{log_path.read_text()}")
-            time.sleep(0.5)
-    yield url
-    os.killpg(proc.pid, signal.SIGTERM)
-    proc.wait(timeout=30)
-    log.close()
+    with serve(log_path) as (url, _):
+        yield url
     text = log_path.read_text()
     assert "Traceback" not in text and "samesite" not in text, text[-3000:]
 
