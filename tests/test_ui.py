@@ -285,3 +285,16 @@ def test_figures_on_the_page_read_without_minus_zero_or_trailing_zeros():
     assert fmt("trust_mean", 12.0) == "12" and fmt("trust_mean", 0.5) == "0.5"
     assert fmt("resolution_rate", 0.8234) == "82.3%" and fmt("resolution_rate", None) == "—"
     assert fmt("cost_per_resolved", 10803.4) == "10,803" and fmt("group_incidents", 3) == "3"
+
+
+def test_a_closed_board_lets_its_models_go():
+    import gc
+    import weakref
+
+    board = Board.build("co_governance", {}, seed=1, compare_with="administrative_only")
+    board.step(5)
+    models = [weakref.ref(sim.model) for _, sim in board.shown]
+    board.close()
+    del board
+    gc.collect()
+    assert all(m() is None for m in models), "something (Mesa's agent id counter) still holds the models"
