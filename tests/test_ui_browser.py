@@ -181,7 +181,11 @@ def test_play_at_the_default_setting_with_side_by_side_on_two_pages_at_once(serv
         assert p.day() >= PLAY_SECONDS * 5, f"day {p.day()} after {PLAY_SECONDS} s of play"
         assert "Traceback" not in p.body() and "Error" not in p.body()
         assert p.pg.locator(".cogov-kpis th").all_inner_texts() == ["指标", "A", "B"]
-        _pause(p)
+    _pause(pages[0])
+    pages[1].pg.get_by_text("12345热线").click()  # a lever moved while playing: a new run at day 0, paused
+    pages[1].pg.get_by_text("尚未开始").wait_for()
+    pages[1].pg.locator(".cogov-play").wait_for()
+    for p in pages:
         p.close()
 
 
