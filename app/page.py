@@ -100,6 +100,14 @@ def Table(df: pd.DataFrame, css_class: str):
     solara.HTML(tag="div", unsafe_innerHTML=df.to_html(index=False, border=0, classes=["cogov-table", css_class]))
 
 
+def _number(value, low: float, high: float, default: float) -> float:
+    """`value` as a number within [low, high], or `default` when a client sent no number."""
+    try:
+        return min(max(float(value), low), high)
+    except (TypeError, ValueError, OverflowError):
+        return default
+
+
 def _clamp(name: str, value):
     """A lever value as the page allows it, whatever a client sends."""
     lever = lever_index()[name]
@@ -108,7 +116,7 @@ def _clamp(name: str, value):
     if lever.kind == "choice":
         return value if value in lever.choices else lever.default
     low, high, _ = CONTROLS[name]
-    return float(min(max(float(value), low), high))
+    return _number(value, low, high, lever.default)
 
 
 @solara.component
@@ -147,10 +155,10 @@ def Controls(run: Run, finished: bool, t: T, changed):
     with solara.Card(t("scenario")):
         _select(t("preset"), [(n, t.preset(n)) for n in names], s.preset,
                 lambda v: update(preset=v, overrides={}, preset_b=contrast(v)))
-        solara.InputInt(t("seed"), value=s.seed, on_value=lambda v: update(seed=max(0, int(v or 0))))
+        solara.InputInt(t("seed"), value=s.seed, on_value=lambda v: update(seed=int(_number(v, 0, 2**31 - 1, 0))))
     with solara.Card():
         solara.Text(f"{t('days_per_tick')}: {s.days_per_tick}", classes=["cogov-lever"])
-        rv.Slider(v_model=s.days_per_tick, on_v_model=lambda v: update(days_per_tick=int(min(max(int(v), 1), 30))),
+        rv.Slider(v_model=s.days_per_tick, on_v_model=lambda v: update(days_per_tick=int(_number(v, 1, 30, 5))),
                   min=1, max=30, step=1, dense=True, hide_details=True, thumb_label=False)
         with solara.Row(style={"flex-wrap": "wrap", "gap": "6px", "margin-top": "8px"}):
             if run.playing:
@@ -296,7 +304,7 @@ def Page():
     is_open = drawer.value if drawer.value is not None else not narrow
     solara.Title(t("title"))
     solara.Style(font_css() + CSS)
-    Viewport(token=token, width=width.value, on_width=width.set)
+    Viewport(token=token, width=width.value, on_width=lambda w: width.set(int(_number(w, 0, 100_000, 0))))
     with solara.Div(classes=["cogov-root"] + (["cogov-narrow"] if narrow else []) +
                     ([] if is_open else ["cogov-drawer-closed"])):
         with rv.Toolbar(color="primary", dark=True, dense=narrow, flat=True, class_="cogov-bar"):

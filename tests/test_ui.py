@@ -298,3 +298,11 @@ def test_a_closed_board_lets_its_models_go():
     del board
     gc.collect()
     assert all(m() is None for m in models), "something (Mesa's agent id counter) still holds the models"
+
+
+def test_numbers_a_client_sends_are_clamped_or_refused():
+    from app.page import _clamp
+
+    assert _clamp("grid.workers_per_grid", 1e9) == CONTROLS["grid.workers_per_grid"][1]
+    assert _clamp("grid.workers_per_grid", "abc") == lever_index()["grid.workers_per_grid"].default
+    assert _clamp("routing.ladder", "/etc/passwd") == lever_index()["routing.ladder"].default
