@@ -79,7 +79,6 @@ def _group_incident(model: CogovModel, d: int) -> None:
 
 
 def _back_to_handling(model: CogovModel, d: int) -> None:
-    ds = model.disputes
     kind = Handler.JOINT if model.p.routing.ladder == "triage" and model.mediator_for(d) is not None else Handler.OFFICE
     one_more_attempt(model, d)
     assign(model, d, kind, front=True)
