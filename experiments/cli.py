@@ -109,27 +109,51 @@ HEADLINE = ["administrative_only", "co_governance", "purchase_services", "grid_m
 @click.option("--scenarios", "names", default=",".join(HEADLINE), show_default=True, help="Comma-separated presets; the first is the baseline.")
 @click.option("--set", "overrides", multiple=True, metavar="SECTION.FIELD=VALUE", help="Override a lever in every scenario.")
 @click.option("--name", default="compare", show_default=True, help="Experiment name.")
+@click.option("--budget-matched", "matched", is_flag=True,
+              help="Then compare again at one standing budget for all (experiment NAME_matched).")
+@click.option("--budget", type=click.FloatRange(1.0, 1e9), default=None, metavar="YUAN",
+              help="The matched budget in ¥ per 10k residents a year (default: the mean of the presets' own).")
 @click.option("--yes", is_flag=True, help="Run a design of more than 100,000 runs.")
 @engine_options
-def compare(replicates, master_seed, steps, names, overrides, name, yes, db, workers, engine_name, scheduler, lang,
-            no_report):
-    """Compare the headline presets with replicates, store every run, write a report."""
+def compare(replicates, master_seed, steps, names, overrides, name, matched, budget, yes, db, workers, engine_name,
+            scheduler, lang, no_report):
+    """Compare the headline presets with replicates, store every run, write a report.
+
+    With --budget-matched, a second comparison runs every preset at one standing budget
+    (budget.standing_per_10k): by default the mean of the presets' own standing costs in the first."""
     from model.scenario import parse_override
 
     from .design import DesignError, build_design
+    from .matched import BUDGET_LEVER, matched_budget, matched_design, own_budgets
 
     try:
         fixed = dict(parse_override(o) for o in overrides)
         scenarios = [n.strip() for n in names.split(",") if n.strip()]
         if fixed and scenarios:
             load_scenario(scenarios[0], fixed)  # a bad --set is named as such
+        if (matched or budget) and BUDGET_LEVER in fixed:
+            raise DesignError(f"--set {BUDGET_LEVER}: the budget-matched comparison sets it; give --budget instead")
         design = build_design({"name": name, "scenarios": scenarios,
                                "replicates": replicates, "master_seed": master_seed, "steps": steps, "set": fixed},
                               "cogov compare", yes=yes)
+        second = matched_design(design, budget, yes=yes) if budget else None  # a budget too small stops us now
     except (DesignError, ScenarioError) as e:
         fail(str(e))
         return
-    run_batch(design, "compare", db, workers, engine_name, scheduler, lang, no_report)
+    if not (matched or budget):
+        run_batch(design, "compare", db, workers, engine_name, scheduler, lang, no_report)
+        return
+    store = run_batch(design, "compare", db, workers, engine_name, scheduler, lang, no_report=True)
+    try:
+        second = second or matched_design(design, matched_budget(own_budgets(store, design.name)), yes=yes)
+    except DesignError as e:
+        fail(str(e))
+        return
+    err.print(f"{second.name}: every preset at ¥{second.set[BUDGET_LEVER]:,.0f} per 10k residents a year", highlight=False)
+    run_batch(second, "compare", db, workers, engine_name, scheduler, lang, no_report=True)
+    if not no_report:
+        report_experiment(store, second.name, lang)
+        report_experiment(store, design.name, lang)
 
 
 @main.command()

@@ -142,6 +142,7 @@ def run_batch(design, kind, db, workers, engine_name, scheduler, lang, no_report
               f"{summary.failed} failed) → {db}", highlight=False)
     if not no_report:
         report_experiment(store, design.name, lang)
+    return store
 
 
 def report_experiment(store, experiment, lang):

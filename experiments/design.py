@@ -29,8 +29,8 @@ MAX_RUNS = 100_000  # a design of more runs needs --yes
 HARD_MAX_RUNS = 1_000_000  # more than the store and the report are made for, --yes or not
 NAME_RULE = re.compile(r"(?!\.+$)[A-Za-z0-9_.-]{1,100}")
 KEY_METRICS = ["resolution_rate", "grassroots_resolution_share", "median_days_to_resolve", "discovery_lag_days",
-               "petitions_per_10k", "case_satisfaction", "satisfaction_mean", "trust_mean", "participation_rate",
-               "cost_total", "cost_per_resolved"]
+               "petitions_per_10k", "satisfaction_rate", "satisfaction_mean", "trust_mean", "participation_rate",
+               "cost_standing", "cost_total", "cost_per_resolved"]
 
 
 def label(names: list[str], values) -> str:
@@ -96,6 +96,8 @@ class Design(BaseModel):
     factorial: dict[str, list[Any]] = Field(default_factory=dict, description="lever → values, full factorial")
     lhs: LatinHypercube | None = None
     metrics: list[str] = Field(default_factory=lambda: list(KEY_METRICS), description="key metrics for the report")
+    budget_matched_from: str | None = Field(None, description="the experiment whose own standing costs set this "
+                                                              "comparison's matched budget (experiments/matched.py)")
 
     @field_validator("set", "factorial", mode="before")
     @classmethod
@@ -161,7 +163,10 @@ class Design(BaseModel):
     def as_json(self) -> str:
         """The design as stored, levers in the order given: their order makes the point labels and
         the Latin hypercube's columns, so a design rebuilt from it has the same points."""
-        return json.dumps(self.model_dump(mode="json"), ensure_ascii=False)
+        data = self.model_dump(mode="json")
+        if data["budget_matched_from"] is None:  # designs stored before the field existed still match
+            del data["budget_matched_from"]
+        return json.dumps(data, ensure_ascii=False)
 
 
 def _check_size(design: Design, origin: str, yes: bool) -> None:

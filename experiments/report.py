@@ -49,7 +49,7 @@ ANALYSES = {"sensitivity": "sensitivity", "calibration": "calibrate", "discovery
 FONT_FILE = Path(importlib.util.find_spec("notojp_matplotlib").origin).parent / "fonts" / "NotoSansCJKjp-Regular.otf"
 DPI = 100
 SERIES = ["resolution_rate", "satisfaction_mean", "trust_mean", "petitions", "cost_total"]
-COST_AXES = ["case_satisfaction", "satisfaction_mean"]
+COST_AXES = ["satisfaction_rate", "satisfaction_mean"]
 FEW_POINTS = 12  # beyond this, series get no bands and figures no legend: the tables tell points apart
 
 LABELS: dict[str, tuple[str, str]] = {
@@ -67,6 +67,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "superficial_closures": ("表面结案数", "Superficial closures"),
     "satisfaction_mean": ("居民满意度", "Resident satisfaction"),
     "case_satisfaction": ("当事人满意度", "Case satisfaction"),
+    "satisfaction_rate": ("满意率（回访）", "Satisfaction rate (call-back survey)"),
     "satisfaction_local": ("本地居民满意度", "Satisfaction, locals"),
     "satisfaction_migrant": ("流动人口满意度", "Satisfaction, migrants"),
     "satisfaction_elderly": ("老年人满意度", "Satisfaction, elderly"),
@@ -79,6 +80,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "office_backlog": ("部门积压案件", "Office backlog"),
     "cost_total": ("总成本（元）", "Total cost (¥)"),
     "cost_per_resolved": ("每化解一案成本（元）", "Cost per resolved case (¥)"),
+    "cost_standing": ("常设成本（元，不含信访与群体性事件）", "Standing cost (¥, without petitions and incidents)"),
+    "attempts_per_case": ("每案处置次数", "Handling attempts per case"),
+    "handoffs_per_case": ("每案移交次数", "Hand-offs per case"),
+    "resolution_rate_local": ("化解率：本地居民", "Resolution rate, locals"),
+    "resolution_rate_migrant": ("化解率：流动人口", "Resolution rate, migrants"),
+    "resolution_rate_elderly": ("化解率：老年人", "Resolution rate, elderly"),
+    "grid_resolution_ratio": ("网格间化解率之比（最高/最低）", "Resolution rate across grids (max/min)"),
     "petitions": ("累计信访", "Petitions (cumulative)"),
 }
 
@@ -148,6 +156,23 @@ TEXT: dict[str, tuple[str, str]] = {
     "design": ("实验设计", "Design"),
     "set": ("所有设计点共同的固定参数（set）", "Levers fixed for every point (set)"),
     "none": ("无", "none"),
+    "matched": ("同一常设预算下的比较", "At one standing budget for all"),
+    "matched_note": ("以上各情景按各自的常设预算运行。实验 {name} 以每万人每年 {budget} 元的同一常设预算"
+                     "（budget.standing_per_10k）重复同样的情景、种子与天数：各部门的处置能力为预算扣除其他常设成本后的余额。"
+                     "完整报告见 results/{name}/report.html。",
+                     "The presets above run at their own standing budgets. Experiment {name} repeats the same presets, "
+                     "seeds and days at one standing budget of ¥{budget} per 10,000 residents a year "
+                     "(budget.standing_per_10k): offices get what the other standing costs leave. Its full report is "
+                     "results/{name}/report.html."),
+    "budget": ("常设预算", "Standing budget"),
+    "budget_note": ("各情景以每万人每年 {budget} 元的同一常设预算（budget.standing_per_10k）运行，{how}。"
+                    "各部门的处置能力为预算扣除其他常设成本后的余额；运动式治理的突击开支在预算之外。",
+                    "Every preset runs at one standing budget of ¥{budget} per 10,000 residents a year "
+                    "(budget.standing_per_10k), {how}. Offices get what the other standing costs leave; a campaign's "
+                    "surge is paid on top."),
+    "budget_mean": ("即实验 {source} 中各情景自身常设成本的均值", "the mean of the presets' own standing costs in experiment {source}"),
+    "budget_given": ("由命令行给定", "as given on the command line"),
+    "own_budget": ("自身常设成本（元/万人/年）", "Own standing cost (¥ per 10k residents a year)"),
     "lever": ("杠杆", "Lever"),
     "meaning": ("含义", "Meaning"),
     "point_params": ("各设计点的参数", "Parameters of each point"),
@@ -577,6 +602,47 @@ def point_parameters(rep: Report) -> list[tuple]:
     return blocks
 
 
+def budget_section(rep: Report, db: sqlite_utils.Database) -> list[tuple]:
+    """A budget-matched comparison: its budget, where the budget came from, the presets' own budgets."""
+    from .matched import BUDGET_LEVER, matched_budget, own_budgets
+
+    source = rep.design.budget_matched_from
+    if source is None:
+        return []
+    budget = rep.design.set[BUDGET_LEVER]
+    try:
+        own = own_budgets(db, source)
+    except (KeyError, ValueError):
+        own = None
+    from_mean = own is not None and matched_budget(own) == budget
+    how = rep.t("budget_mean", source=source) if from_mean else rep.t("budget_given")
+    blocks = [("h", 2, rep.t("budget")), ("p", rep.t("budget_note", budget=f"{budget:,.0f}", how=how))]
+    if own is not None:
+        blocks.append(("table", [rep.t("point"), rep.t("own_budget")], [(p, f"{v:,.0f}") for p, v in own.items()]))
+    return blocks
+
+
+def matched_section(rep: Report, db: sqlite_utils.Database) -> list[tuple]:
+    """The budget-matched companion of a comparison, if one is stored: its summary and differences."""
+    from .matched import BUDGET_LEVER, companion
+
+    name = companion(db, rep.row["name"])
+    if name is None:
+        return []
+    other = Report.load(db, name, rep.lang, rep.out_dir)
+    if not other.points:
+        return []
+    budget = f"{other.design.set[BUDGET_LEVER]:,.0f}"
+    blocks = [("h", 2, rep.t("matched")), ("p", rep.t("matched_note", name=name, budget=budget)),
+              ci_table(other, other.summary, "point", {rep.t("point"): str}, other.points, other.metrics)]
+    others = [p for p in other.points if p != other.baseline]
+    if other.baseline in other.points and others:
+        blocks += [("p", other.t("difference_note", baseline=other.baseline)),
+                   ci_table(other, welch_differences(other.summary, other.baseline), "point", {rep.t("point"): str},
+                            others, other.metrics, signed=True)]
+    return blocks
+
+
 def validation_section(rep: Report, db: sqlite_utils.Database) -> list[tuple]:
     """Stylised facts from the seeds checked against this experiment's runs (experiments/validate.py)."""
     from .validate import report_blocks
@@ -668,10 +734,11 @@ def write_report(db: sqlite_utils.Database, experiment: str, out_dir: Path, lang
     out_dir = Path(out_dir)
     rep = Report.load(db, experiment, lang, out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    blocks = overview_section(rep)
+    blocks = overview_section(rep) + budget_section(rep, db)
     with matplotlib.rc_context(figure_style()):
         if rep.points:
-            blocks += summary_section(rep) + difference_section(rep) + figure_sections(rep) + validation_section(rep, db)
+            blocks += summary_section(rep) + difference_section(rep) + matched_section(rep, db)
+            blocks += figure_sections(rep) + validation_section(rep, db)
             if rep.row["kind"] == "sweep" and rep.design.varied() and rep.metrics:
                 blocks += lever_section(rep)
         else:

@@ -32,7 +32,8 @@ class Costs:
     def __init__(self) -> None:
         self.by_component: dict[str, float] = dict.fromkeys(COMPONENTS, 0.0)
         self.events_today = 0.0  # event-driven standing costs of the current day
-        self.event_pace = 0.0  # their recent daily mean
+        self._pace = 0.0  # their exponentially weighted daily mean, before the start-up correction
+        self._weight = 0.0  # the weight that mean has accumulated (1 − (1 − 1/memory)^days)
 
     def add(self, component: str, amount: float) -> None:
         if component not in self.by_component:
@@ -45,8 +46,15 @@ class Costs:
         self.events_today += float(amount)
 
     def close_day(self) -> None:
-        self.event_pace += (self.events_today - self.event_pace) / EVENT_MEMORY_DAYS
+        self._pace += (self.events_today - self._pace) / EVENT_MEMORY_DAYS
+        self._weight += (1.0 - self._weight) / EVENT_MEMORY_DAYS
         self.events_today = 0.0
+
+    @property
+    def event_pace(self) -> float:
+        """The recent daily mean of event-driven standing costs; over the first days, the mean of the
+        days so far (an average that starts from zero would under-count them)."""
+        return self._pace / self._weight if self._weight else 0.0
 
     @property
     def total(self) -> float:
