@@ -1,4 +1,4 @@
-# Two entry points: `make run` (set up and run the main job: `cogov compare`) and `make test` (set up and run the tests).
+# Two entry points: `make run` (set up and run the main job: `cogov compare --budget-matched`) and `make test` (set up and run the tests).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/cogov compare
+	$(BIN)/cogov compare --budget-matched
 
 test: $(STAMP) $(CHROMIUM)
 	$(BIN)/python -m pytest
