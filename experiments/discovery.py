@@ -20,7 +20,8 @@ cross-check.
   Replicate r of a scenario uses the same seed on both arrangements (common random numbers, so the
   difference is the arrangements', not the random streams'); different scenarios get different
   seeds, so a finding does not rest on one random stream.
-- **Outcome.** Per scenario, the replicate means of ``resolution_rate`` and ``satisfaction_mean``
+- **Outcome.** Per scenario, the replicate means of ``resolution_rate`` and ``satisfaction_rate``
+  (the share of parties satisfied, as a 回访 survey counts it)
   and the differences POLICY − VERSUS. A *case of interest* is a scenario where the policy does not
   beat the reference on resolution or on satisfaction (a difference ≤ 0). The two halves of the
   condition are analysed on their own as well.
@@ -81,8 +82,26 @@ DEFAULT_UNCERTAIN = (
     "categories.neighbor.growth_per_day",  # how fast the commonest category grows unattended
     "feedback.trust_rate",               # how much one experience moves trust
     "feedback.satisfaction_rate",        # how much one experience moves satisfaction
+    # how the arrangements fail (DESIGN §7): each can cost either side
+    "offices.pressure_reach",            # paper closures under assessment pressure, by any handler
+    "social_orgs.deference",             # captured organisations defer to offices (二政府)
+    "routing.joint_coordination",        # what joint handling loses to coordination
+    "routing.handoff_delay_days",        # a hand-off between kinds of handler: delay …
+    "disputes.handoff_jump",             # … and intensity
+    "routing.rehandle_delay_days",       # re-handling (重办) at the same handler
+    "routing.max_attempts",              # attempts a case gets on every ladder
+    "volunteers.load_dropout",           # volunteer fatigue under load (倦怠)
+    "volunteers.max_share",              # where the volunteer pool saturates
+    "grid.devolved_burden",              # grid workers' time taken by devolved programmes (不堪重负)
+    "feedback.record_weight",            # how far legitimacy follows a handler's record
+    "population.migrant_access",         # migrants' access to services
+    "self_governance.quorum",            # forums below quorum go through the motions
+    # prices: under a matched budget they decide what the money buys
+    "offices.staff_cost_per_year",
+    "social_orgs.staff_cost_per_year",
+    "volunteers.coordination_cost_per_year",
 )
-OUTCOMES = {"resolution": "resolution_rate", "satisfaction": "satisfaction_mean"}
+OUTCOMES = {"resolution": "resolution_rate", "satisfaction": "satisfaction_rate"}
 TARGETS = {
     "any": "does not beat the reference on resolution or on satisfaction",
     "resolution": "does not beat the reference on resolution",
@@ -516,7 +535,7 @@ def markdown(disc: Discovery, table: pd.DataFrame, results: dict[str, TargetResu
          f"{disc.n} scenarios (Latin hypercube over {len(disc.factors)} assumptions) × 2 arrangements × "
          f"{disc.replicates} replicate{'s' if disc.replicates > 1 else ''}, {disc.steps} days; replicate r of a scenario "
          "uses the same seed on both arrangements. Outcome per scenario: the difference "
-         f"{P} − {V} of the replicate means of `resolution_rate` and `satisfaction_mean`. A case of interest is a "
+         f"{P} − {V} of the replicate means of `resolution_rate` and `satisfaction_rate`. A case of interest is a "
          "scenario where the difference is ≤ 0 on resolution or on satisfaction.", ""]
     L += ["## Uncertainties", "", "| lever | range | default | range from |", "|---|---|---|---|"]
     idx = lever_index()
@@ -636,7 +655,7 @@ def plots(disc: Discovery, table: pd.DataFrame, results: dict[str, TargetResult]
             ax.axhline(0, lw=0.7, color="grey")
             ax.axvline(0, lw=0.7, color="grey")
             ax.set_xlabel(f"resolution_rate: {disc.policy} − {disc.versus}")
-            ax.set_ylabel(f"satisfaction_mean: {disc.policy} − {disc.versus}")
+            ax.set_ylabel(f"satisfaction_rate: {disc.policy} − {disc.versus}")
             ax.set_title("differences per scenario (replicate means)")
             ax.legend()
             save(fig, "outcomes")
