@@ -24,9 +24,10 @@ $(CHROMIUM):
 	@if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
 	else echo "error: the browser tests need Chromium: sudo apt-get install chromium" >&2; exit 1; fi
 
-bench: $(STAMP)
+bench: $(STAMP) $(CHROMIUM)
 	$(BIN)/python benchmarks/scale.py
 	$(BIN)/python benchmarks/sweep.py
+	$(BIN)/python benchmarks/ui.py
 
 docs: $(STAMP)
 	{ printf '# Levers and parameters\n\nGenerated from `model/params.py` by `make docs`; do not edit by hand.\n\n'; \
