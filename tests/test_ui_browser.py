@@ -162,8 +162,14 @@ def test_chinese_page_with_interactive_charts_and_a_step_changes_them(page):
     assert page.pg.locator(".cogov-kpis td").filter(has_text="化解率").count() >= 1
     tick = page.pg.locator(".cogov-plot .xtick text").first
     assert float(tick.evaluate("e => getComputedStyle(e).fontSize").rstrip("px")) >= 16
-    hover = page.pg.locator(".cogov-plot").nth(2).evaluate(  # values on hover, as plotly.js shows them
-        "gd => { window.Plotly.Fx.hover(gd, {xval: 3}); return gd.querySelector('.hoverlayer').textContent; }")
+    plot = page.pg.locator(".cogov-plot").nth(2)  # the mouse over a chart shows its values
+    plot.scroll_into_view_if_needed()
+    box = plot.locator(".nsewdrag").bounding_box()
+    day_3 = plot.evaluate("gd => gd._fullLayout.xaxis.d2p(3)")  # where day 3 is drawn, in the plot area
+    page.pg.mouse.move(box["x"] + day_3, box["y"] + box["height"] / 2, steps=5)
+    page.pg.wait_for_function("gd => gd.querySelector('.hoverlayer').textContent.includes('本地居民')",
+                              arg=plot.element_handle())
+    hover = plot.locator(".hoverlayer").text_content()
     assert "本地居民" in hover and "0." in hover
 
 
