@@ -88,14 +88,16 @@ def office_cost_per_capacity(p: Params) -> float:
 
 
 def planned_standing_per_10k(p: Params) -> dict[str, float]:
-    """Yearly standing costs per 10k residents other than offices, as planned at the start (the
-    volunteer pool at its initial size, forums at their schedule); a budget must cover them."""
-    grids = 10_000 / p.grid.residents_per_grid
-    rates = standing_rates(p, 10_000, grids, p.volunteers.initial_share * 10_000)
+    """Yearly standing costs per 10k residents other than offices, as planned at the start (this
+    street's grids and communities, the volunteer pool at its initial size, forums at their
+    schedule); a budget must cover them."""
+    n = p.population.residents
+    grids = -(-n // p.grid.residents_per_grid)  # whole grids, as the world builds them
+    rates = standing_rates(p, n, grids, p.volunteers.initial_share * n)
     if p.self_governance.deliberation:
-        communities = grids / p.grid.grids_per_community
+        communities = -(-grids // p.grid.grids_per_community)
         rates["deliberation"] = communities * YEAR / p.self_governance.interval_days * p.self_governance.cost_per_meeting
-    return rates
+    return {k: v * 10_000 / n for k, v in rates.items()}
 
 
 def allocate(model: CogovModel) -> None:
