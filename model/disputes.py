@@ -170,11 +170,15 @@ class DisputeTable:
         self.add_parties(np.array([d]), np.array([resident]))
         return True
 
-    def in_state(self, *states: State) -> np.ndarray:
-        """Indices of the disputes in any of `states`, in order."""
+    def is_state(self, *states: State) -> np.ndarray:
+        """Per dispute, whether it is in any of `states` (a lookup table, not a search)."""
         wanted = np.zeros(len(State), bool)
         wanted[list(states)] = True
-        return np.flatnonzero(wanted[self.view("state")])
+        return wanted[self.view("state")]
+
+    def in_state(self, *states: State) -> np.ndarray:
+        """Indices of the disputes in any of `states`, in order."""
+        return np.flatnonzero(self.is_state(*states))
 
     def state_counts(self) -> np.ndarray:
         return np.bincount(self.view("state"), minlength=len(State))

@@ -20,7 +20,7 @@ def grow_and_spread(model: CogovModel) -> None:
         _grievance(model, np.empty(0, np.int64))
         return
     state = ds.view("state")
-    waiting = np.flatnonzero(np.isin(state, WAITING_STATES))
+    waiting = ds.in_state(*WAITING_STATES)
     if len(waiting):
         trust = ds.party_mean(model.trust)[waiting]
         rate = model.categories.growth[ds.category[waiting]] * (1 + p.low_trust_growth * (1 - trust))
@@ -28,8 +28,8 @@ def grow_and_spread(model: CogovModel) -> None:
 
     # mild latent or failed disputes can fade; parties of a failed case, or of one left waiting in
     # a queue, may give up (说了也白说)
-    mild = np.isin(state, (State.LATENT, State.FAILED)) & (ds.view("intensity") < p.lapse_max_intensity)
-    waiting_on = np.isin(state, (State.FAILED, State.QUEUED))
+    mild = ds.is_state(State.LATENT, State.FAILED) & (ds.view("intensity") < p.lapse_max_intensity)
+    waiting_on = ds.is_state(State.FAILED, State.QUEUED)
     chance = 1 - (1 - np.where(mild, p.lapse_rate, 0.0)) * (1 - np.where(waiting_on, p.give_up_rate, 0.0))
     lapse = np.flatnonzero(rng.random(ds.n) < chance)
     for d in lapse[state[lapse] == State.QUEUED]:
@@ -39,7 +39,7 @@ def grow_and_spread(model: CogovModel) -> None:
         ds.closed[lapse] = model.day
         model.log.many(lapse, model.day, "lapsed")
 
-    open_ = np.flatnonzero(np.isin(ds.view("state"), OPEN_STATES))
+    open_ = ds.in_state(*OPEN_STATES)
     _recruit(model, open_)
     _grievance(model, open_)
 
