@@ -8,6 +8,7 @@ resident) table because their number grows as group-prone disputes recruit neigh
 from __future__ import annotations
 
 from enum import IntEnum
+from typing import Annotated, get_type_hints
 
 import numpy as np
 
@@ -55,40 +56,38 @@ class Finder(IntEnum):
     ESCALATION = 6  # a petition or group incident brought an unknown case to light
 
 
-_FIELDS = {
-    "category": np.int8,
-    "state": np.int8,
-    "intensity": np.float64,
-    "arose": np.int32,
-    "discovered": np.int32,  # first discovery day, -1 if never
-    "closed": np.int32,  # day of the final outcome, -1 while open
-    "found_by": np.int8,
-    "grid": np.int32,
-    "initiator": np.int32,
-    "n_parties": np.int32,
-    "rigid": np.bool_,  # needs rigid administrative power (刚性权力)
-    "transfers": np.int16,  # between offices (推诿)
-    "handoffs": np.int16,  # between kinds of handler
-    "attempts": np.int16,  # handling attempts so far (routing.max_attempts bounds them)
-    "handler": np.int8,  # current or last Handler, -1 none
-    "handler_id": np.int32,  # which office / organisation / grid / community
-    "partner_id": np.int32,  # the social organisation of a joint attempt, -1 none
-    "tried": np.int16,  # bit mask of Handler kinds tried since (re)opening
-    "ready": np.int32,  # day the current wait or handling ends
-    "known_since": np.int32,  # day it last became known (for timeliness)
-    "priority": np.bool_,
-    "via_hotline": np.bool_,  # reported through the hotline (called back after closure)
-    "reached_office": np.bool_,
-    "petitions": np.int16,
-    "leapfrogs": np.int16,
-    "group_incident": np.bool_,
-    "superficial": np.int16,  # times closed on paper
-    "resolved_by": np.int8,
-}
-
-
 class DisputeTable:
-    """Struct of arrays with amortised appends."""
+    """Struct of arrays with amortised appends: one column per field declared below (its dtype in
+    the annotation), each of length `n` in use."""
+
+    category: Annotated[np.ndarray, np.int8]
+    state: Annotated[np.ndarray, np.int8]
+    intensity: Annotated[np.ndarray, np.float64]
+    arose: Annotated[np.ndarray, np.int32]
+    discovered: Annotated[np.ndarray, np.int32]  # first discovery day, -1 if never
+    closed: Annotated[np.ndarray, np.int32]  # day of the final outcome, -1 while open
+    found_by: Annotated[np.ndarray, np.int8]
+    grid: Annotated[np.ndarray, np.int32]
+    initiator: Annotated[np.ndarray, np.int32]
+    n_parties: Annotated[np.ndarray, np.int32]
+    rigid: Annotated[np.ndarray, np.bool_]  # needs rigid administrative power (刚性权力)
+    transfers: Annotated[np.ndarray, np.int16]  # between offices (推诿)
+    handoffs: Annotated[np.ndarray, np.int16]  # between kinds of handler
+    attempts: Annotated[np.ndarray, np.int16]  # handling attempts so far (routing.max_attempts bounds them)
+    handler: Annotated[np.ndarray, np.int8]  # current or last Handler, -1 none
+    handler_id: Annotated[np.ndarray, np.int32]  # which office / organisation / grid / community
+    partner_id: Annotated[np.ndarray, np.int32]  # the social organisation of a joint attempt, -1 none
+    tried: Annotated[np.ndarray, np.int16]  # bit mask of Handler kinds tried since (re)opening
+    ready: Annotated[np.ndarray, np.int32]  # day the current wait or handling ends
+    known_since: Annotated[np.ndarray, np.int32]  # day it last became known (for timeliness)
+    priority: Annotated[np.ndarray, np.bool_]
+    via_hotline: Annotated[np.ndarray, np.bool_]  # reported through the hotline (called back after closure)
+    reached_office: Annotated[np.ndarray, np.bool_]
+    petitions: Annotated[np.ndarray, np.int16]
+    leapfrogs: Annotated[np.ndarray, np.int16]
+    group_incident: Annotated[np.ndarray, np.bool_]
+    superficial: Annotated[np.ndarray, np.int16]  # times closed on paper
+    resolved_by: Annotated[np.ndarray, np.int8]
 
     def __init__(self, capacity: int = 1024):
         self.n = 0
@@ -188,6 +187,11 @@ class DisputeTable:
         pd, pr = self.parties()
         total = np.bincount(pd, weights=values[pr], minlength=self.n)
         return total / np.maximum(self.view("n_parties"), 1)
+
+
+
+_FIELDS: dict[str, type] = {name: hint.__metadata__[0] for name, hint in
+                            get_type_hints(DisputeTable, include_extras=True).items()}
 
 
 class EventLog:

@@ -12,14 +12,26 @@ import zlib
 
 import numpy as np
 
-STREAMS = ("world", "residents", "arising", "spread", "discovery", "routing", "handling", "escalation",
-           "feedback", "volunteers", "journey")
-
-
 class Streams:
-    """``streams.arising`` and so on: a `numpy.random.Generator` per name, all fixed by `seed`."""
+    """``streams.arising`` and so on: a `numpy.random.Generator` per phase or mechanism below, all
+    fixed by `seed`."""
+
+    world: np.random.Generator
+    residents: np.random.Generator
+    arising: np.random.Generator
+    spread: np.random.Generator
+    discovery: np.random.Generator
+    routing: np.random.Generator
+    handling: np.random.Generator
+    escalation: np.random.Generator
+    feedback: np.random.Generator
+    volunteers: np.random.Generator
+    journey: np.random.Generator
 
     def __init__(self, seed: int):
         for name in STREAMS:
             key = zlib.crc32(name.encode())  # stable across processes, unlike hash()
             setattr(self, name, np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(key,))))
+
+
+STREAMS = tuple(Streams.__annotations__)
