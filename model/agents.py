@@ -68,7 +68,6 @@ class QueueHandler(mesa.Agent):
 
     kind: Handler
     section: str = ""  # the parameter section holding skill, voice, respect
-    mean_days: float = 0.0
 
     def __init__(self, model: CogovModel):
         super().__init__(model)
@@ -139,6 +138,11 @@ class QueueHandler(mesa.Agent):
 
     def remember(self, experience: float) -> None:
         self.record += (experience - self.record) / self.model.p.feedback.record_memory
+
+    @property
+    def mean_days(self) -> float:
+        """Mean days a case takes once started (0: the same day)."""
+        return 0.0
 
     def duration(self) -> int:
         return int(self.model.streams.handling.poisson(self.mean_days)) if self.mean_days > 0 else 0

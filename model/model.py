@@ -47,7 +47,7 @@ class CogovModel(mesa.Model):
 
     def __init__(self, params: Params | None = None, seed: int | None = None, events: bool = False):
         if seed is None:
-            seed = int(np.random.SeedSequence().entropy % 2**63)
+            seed = int(np.random.default_rng().integers(2**63))
         super().__init__(seed=seed)
         self.seed = seed
         self.streams = Streams(seed)

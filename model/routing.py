@@ -120,6 +120,7 @@ def assign(model: CogovModel, d: int, kind: Handler, front: bool = False) -> Non
     the case newly arrives at may pass it on first."""
     ds, r = model.disputes, model.p.routing
     handler = available(model, d, kind)
+    assert handler is not None, f"case {d} was assigned to {kind.name}, which cannot take it"  # callers check
     before = Handler(ds.handler[d]) if ds.attempts[d] > 0 else None  # the kind of its last attempt
     delay = 0.0
     if before == kind:

@@ -96,9 +96,8 @@ def build_world(pop: Population, grid: Grid, rng: np.random.Generator) -> World:
     bld_first = np.concatenate(([0], np.cumsum(bld_size)[:-1])).astype(np.int64)
 
     # grids: whole buildings, a new grid whenever the running count passes residents_per_grid
-    bld_grid = (bld_first // grid.residents_per_grid).astype(np.int32)
-    _, bld_grid = np.unique(bld_grid, return_inverse=True)
-    bld_grid = bld_grid.astype(np.int32)
+    _, first_grid = np.unique(bld_first // grid.residents_per_grid, return_inverse=True)
+    bld_grid = first_grid.astype(np.int32)
     grid_of = bld_grid[building]
     n_grids = int(bld_grid.max()) + 1
     grid_size = np.bincount(grid_of, minlength=n_grids)
