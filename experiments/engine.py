@@ -121,7 +121,10 @@ class LocalEngine:
 # A local cluster's workers wake their event loop less often: with every core busy simulating, the
 # default 10–100 ms profiling, memory and system ticks took a fifth off each run's speed
 # (benchmarks/sweep.py). Workers of a remote cluster keep that cluster's own settings.
-QUIET_WORKERS = {
+LOCAL_CLUSTER = {
+    # a worker holds only the run it is running: when a run kills its worker, no run queued behind it
+    # on that worker is blamed too (Dask counts every task on a dying worker as suspicious)
+    "distributed.scheduler.worker-saturation": 1.0,
     "distributed.worker.profile.enabled": False,
     "distributed.worker.memory.monitor-interval": "5s",
     "distributed.admin.tick.interval": "1s",
@@ -144,7 +147,7 @@ class DaskEngine:
             if address:
                 self.client = Client(address, timeout="10s")
             else:
-                with dask.config.set(QUIET_WORKERS), _ctrl_c_ignored():  # the workers inherit both
+                with dask.config.set(LOCAL_CLUSTER), _ctrl_c_ignored():  # the scheduler and workers inherit both
                     self._cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                                  dashboard_address=None, silence_logs=logging.ERROR)
                 self.client = Client(self._cluster)
