@@ -44,6 +44,7 @@ def test_seeds_come_from_identity_not_order():
     assert derive_seed(5, "co_governance", 0) != derive_seed(6, "co_governance", 0)
 
 
+@pytest.mark.slow
 def test_same_numbers_for_one_or_two_workers_and_dask(tmp_path):
     d = _design()
     results = []
@@ -68,6 +69,7 @@ def test_rerun_resumes_and_keeps_one_row_per_run(tmp_path):
         run_design(db, changed, LocalEngine(1), kind="compare", command="test", progress=False)
 
 
+@pytest.mark.slow
 def test_hard_kill_loses_only_runs_in_flight(tmp_path):
     db_path = tmp_path / "kill.db"
     cmd = [sys.executable, "-m", "experiments", "compare", "--replicates", "8", "--steps", "150",
@@ -145,6 +147,7 @@ def test_design_files_ship_and_errors_are_clear(tmp_path):
     assert "replicates" in str(pytest.raises(DesignError, load_design, bad).value)
 
 
+@pytest.mark.slow
 def test_unreachable_scheduler_is_one_line(tmp_path):
     with pytest.raises(EngineError, match="cannot reach the Dask scheduler"):
         DaskEngine("tcp://127.0.0.1:9", 1)

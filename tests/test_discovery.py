@@ -20,6 +20,7 @@ def _runs(db_path, experiment):
     return db.execute("select count(*) from runs where experiment = ?", [experiment]).fetchone()[0]
 
 
+@pytest.mark.slow
 def test_end_to_end_and_resume(tmp_path):
     db, out = tmp_path / "d.db", tmp_path / "out"
     args = ["discover", "-n", "12", "--replicates", "1", "--name", "disc", "--db", str(db), "--out", str(out), *TINY]

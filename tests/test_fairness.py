@@ -205,6 +205,7 @@ def test_forums_below_quorum_go_through_the_motions():
 
 # --- migrants, satisfaction as surveyed, 12345 --------------------------------------------------------
 
+@pytest.mark.slow
 def test_migrant_gap_is_positive_and_closes_with_access():
     seeds = range(1, 7)
     low = _mean("administrative_only", "resolution_rate_local", seeds, **{"population.migrant_access": 0.4}) \

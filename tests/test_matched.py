@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlite_utils
 from click.testing import CliRunner
 
@@ -16,6 +17,7 @@ ARGS = ["compare", "--budget-matched", "--replicates", "3", "--steps", "120", "-
         "--set", "population.residents=2000", "--workers", "1", "--lang", "en", "--name", "bm"]
 
 
+@pytest.mark.slow
 def test_budget_matched_compare_runs_both_stages_at_one_budget(tmp_path, monkeypatch):
     monkeypatch.setattr(cli_common, "PROJECT_ROOT", tmp_path)
     db_path = tmp_path / "r.db"

@@ -27,6 +27,8 @@ KERNEL = "cogov-test"
 GLYPH_WARNING = re.compile(r"missing from (current )?font|Glyph \d+ .* missing", re.IGNORECASE)
 SMALL = {"RESIDENTS": 1000, "STEPS": 60}
 
+pytestmark = pytest.mark.slow  # a Jupyter kernel per notebook
+
 
 @pytest.fixture(scope="module")
 def kernel_dir(tmp_path_factory) -> Path:

@@ -189,6 +189,7 @@ def test_validate_bad_input_exits_2(tmp_path):
 
 # --- the report section -------------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_report_has_the_facts_section_in_both_languages(tmp_path):
     store = open_db(tmp_path / "r.db")
     design = build_design({"name": "c", "scenarios": ["administrative_only", "co_governance"], "replicates": 2,
