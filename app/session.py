@@ -14,7 +14,6 @@ from typing import Any, Callable, TypeVar
 import networkx as nx
 import numpy as np
 import pandas as pd
-from mesa import Agent
 
 from model import ScenarioError, load_scenario
 from model.disputes import OPEN_STATES, Finder, Handler, State
@@ -230,10 +229,9 @@ class Board:
             self.version += 1
 
     def close(self) -> None:
-        """Let the models go: Mesa keeps every model in a class-level counter of agent ids
-        (`mesa.Agent._ids`) until it is told, so a dropped board would never be freed."""
+        """Let the models go (`CogovModel.release`), so a dropped board is freed."""
         for _, sim in self.shown:
-            Agent._ids.pop(sim.model, None)
+            sim.model.release()
 
     def read(self, view: Callable[[], R]) -> R:
         """`view()` computed under the lock, so it sees whole days only; it should return plain data."""

@@ -188,6 +188,11 @@ class CogovModel(mesa.Model):
             self._residents[i] = Resident(self, i)
         return self._residents[i]
 
+    def release(self) -> None:
+        """Let Mesa forget this model: it keeps every model in a class-level counter of agent ids
+        (`mesa.Agent._ids`) until told, so a model that is done with would never be freed."""
+        mesa.Agent._ids.pop(self, None)
+
     # --- the day ---------------------------------------------------------------------------------
     def step(self) -> None:
         self.day = self.steps - 1

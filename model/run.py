@@ -32,11 +32,14 @@ def simulate(params: Params, seed: int, steps: int = DEFAULT_STEPS, events: bool
     """Run one simulation for `steps` days."""
     start = time.perf_counter()
     model = CogovModel(params, seed=seed, events=events)
-    for day in range(steps):
-        model.step()
-        if on_step is not None:
-            on_step(day)
-    ts = model.datacollector.get_model_vars_dataframe().reset_index(names="day")
-    log = pd.DataFrame(model.log.rows, columns=EventLog.COLUMNS) if events else None
-    return RunResult(seed=seed, steps=steps, metrics=final_metrics(model), timeseries=ts, events=log,
-                     seconds=time.perf_counter() - start)
+    try:
+        for day in range(steps):
+            model.step()
+            if on_step is not None:
+                on_step(day)
+        ts = model.datacollector.get_model_vars_dataframe().reset_index(names="day")
+        log = pd.DataFrame(model.log.rows, columns=EventLog.COLUMNS) if events else None
+        return RunResult(seed=seed, steps=steps, metrics=final_metrics(model), timeseries=ts, events=log,
+                         seconds=time.perf_counter() - start)
+    finally:
+        model.release()

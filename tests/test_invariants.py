@@ -110,3 +110,17 @@ def test_public_spirit_decays_only_without_participation():
     still = vol & m.volunteer
     assert still.any() and (m.public_spirit[still] >= before[still]).all()
     assert (m.public_spirit[~vol & ~m.volunteer] < before[~vol & ~m.volunteer]).mean() > 0.9
+
+
+def test_finished_runs_are_freed():
+    """Mesa keeps every model in a class-level id counter until told; `simulate` tells it, so a worker
+    that runs thousands of simulations does not keep them all."""
+    import mesa
+
+    from model import simulate
+
+    params = load_scenario("co_governance", {"population.residents": 300}).params
+    before = len(mesa.Agent._ids)
+    for seed in range(3):
+        simulate(params, seed=seed, steps=5)
+    assert len(mesa.Agent._ids) == before
