@@ -87,6 +87,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "resolution_rate_migrant": ("化解率：流动人口", "Resolution rate, migrants"),
     "resolution_rate_elderly": ("化解率：老年人", "Resolution rate, elderly"),
     "grid_resolution_ratio": ("网格间化解率之比（最高/最低）", "Resolution rate across grids (max/min)"),
+    "median_days_to_resolve_local": ("化解天数中位数：本地居民", "Median days to resolve, locals"),
+    "median_days_to_resolve_migrant": ("化解天数中位数：流动人口", "Median days to resolve, migrants"),
+    "median_days_to_resolve_elderly": ("化解天数中位数：老年人", "Median days to resolve, elderly"),
+    "grid_days_ratio": ("网格间化解天数之比（最长/最短）", "Days to resolve across grids (max/min)"),
     "petitions": ("累计信访", "Petitions (cumulative)"),
 }
 
