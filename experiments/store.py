@@ -162,8 +162,11 @@ def open_db(path: Path | str = DEFAULT_DB, write: bool = True) -> sqlite_utils.D
         db.conn.execute("select count(*) from sqlite_master").fetchone()  # garbage fails here
         if write:
             db.execute("PRAGMA journal_mode=WAL")
-            with writing(db):  # a read-only file fails here, before any work is done
-                pass
+            # SQLite silently opens a file it may not write as read-only, so a real write (the version,
+            # unchanged) checks it: a read-only file fails here, before any work is done
+            with writing(db):
+                version = db.conn.execute("PRAGMA user_version").fetchone()[0]
+                db.conn.execute(f"PRAGMA user_version = {int(version)}")
     except (sqlite3.Error, OSError) as e:
         raise store_error(path, e) from None
     return db

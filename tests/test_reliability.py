@@ -2,6 +2,7 @@
 run, an unusable store or a hostile input is one line naming where the problem is (exit code 2),
 an interruption ends cleanly with what is kept."""
 
+import contextlib
 import json
 import os
 import signal
@@ -270,11 +271,25 @@ def test_read_only_and_full_disk_say_what_to_do(tmp_path):
     assert not isinstance(e.value.__context__, StoreError)  # the first failure, not the one of closing the batch
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes read-only files")
+@contextlib.contextmanager
+def _read_only(path):
+    """`path` read-only for whoever runs the tests: root writes through permission bits, so for root
+    the file is made immutable (chattr +i; CI runs as root), and made mutable again afterwards."""
+    if os.geteuid() != 0:
+        path.chmod(0o444)
+        yield
+        return
+    subprocess.run(["chattr", "+i", str(path)], check=True)
+    try:
+        yield
+    finally:
+        subprocess.run(["chattr", "-i", str(path)], check=True)
+
+
 def test_read_only_file_is_one_line(tmp_path, no_simulation):
     path = _stored_db(tmp_path)
-    path.chmod(0o444)
-    one_line_error(cli("run", "co_governance", "--db", path), str(path), "cannot be written")
+    with _read_only(path):
+        one_line_error(cli("run", "co_governance", "--db", path), str(path), "cannot be written")
 
 
 def test_unwritable_export_folder_is_one_line(tmp_path):
