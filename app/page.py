@@ -116,7 +116,8 @@ def _clamp(name: str, value):
     if lever.kind == "choice":
         return value if value in lever.choices else lever.default
     low, high, _ = CONTROLS[name]
-    return _number(value, low, high, lever.default)
+    number = _number(value, low, high, lever.default)
+    return int(round(number)) if lever.kind == "int" else number  # levers are strict about their type
 
 
 @solara.component

@@ -48,7 +48,8 @@ def lever(default: Any, *, unit: str, source: str, en: str, zh: str, ge=None, le
         default,
         ge=ge,
         le=le,
-        strict=True if isinstance(default, bool) else None,  # `"yes"` or `1` is not a switch
+        # `"0.5"` is not a number, `"yes"` or `1` not a switch (an int is still a float)
+        strict=True if isinstance(default, (bool, int, float)) else None,
         description=en,
         json_schema_extra={"unit": unit, "source": source, "zh": zh},
     )

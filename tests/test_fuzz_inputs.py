@@ -41,15 +41,6 @@ any_value = st.recursive(st.none().map(lambda _: "") | st.booleans() | st.intege
                          max_leaves=6)
 
 
-def _number(text: str) -> bool:
-    """Whether pydantic would read the text as a number (lax mode; strict types are the schema's choice)."""
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
 @st.composite
 def bad_lever_value(draw):
     """(lever, value) that the schema must refuse: out of range, or of the wrong type."""
@@ -59,7 +50,7 @@ def bad_lever_value(draw):
         value = draw(st.text(max_size=12).filter(lambda s: s not in lv.choices) | st.integers() | st.floats())
     else:
         above = st.floats(min_value=1e-6, max_value=1e12).map(lambda d: lv.high + d if lv.high is not None else math.inf)
-        value = draw(above | st.text(min_size=1, max_size=12).filter(lambda s: not _number(s))
+        value = draw(above | st.text(min_size=1, max_size=12)  # a number in quotes is text, refused too
                      | st.lists(st.integers(), min_size=1, max_size=3) | st.just(math.nan))
     return name, value
 
@@ -150,12 +141,13 @@ def bad_range(draw):
     ]))
 
 
-def one_line(res, where: str) -> None:
+def one_line(res, where: str) -> str:
     assert res.exit_code == 2, (res.exit_code, res.output, res.exception)
     lines = res.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: "), res.stderr
     assert where in lines[0], (where, lines[0])
     assert "Traceback" not in res.output
+    return lines[0]
 
 
 def invoke(*args):
@@ -226,3 +218,13 @@ def test_bad_store_files(tmp_path, depth):
         assert path.read_bytes() == raw
 
     check()
+
+
+@pytest.mark.parametrize("text", ['"0.5"', '"1"', "true"])
+def test_a_number_in_quotes_or_a_switch_is_not_a_number(tmp_path, text):
+    line = one_line(invoke("run", "co_governance", "--set", f"grid.admin_burden={text}", "--no-store"), "--set")
+    assert "grid.admin_burden" in line and text.strip('"') in line.lower() and "0 – 1" in line
+    scenario = tmp_path / "quoted.toml"
+    scenario.write_text(f'extends = "co_governance"\n[grid]\nadmin_burden = {text}\n')
+    line = one_line(invoke("run", str(scenario), "--no-store"), str(scenario))
+    assert "grid.admin_burden" in line and "0 – 1" in line
