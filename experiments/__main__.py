@@ -1,5 +1,5 @@
 """``python -m experiments`` runs the `cogov` command line."""
 
-from .cli import main
+from .entry import main
 
 main()

@@ -13,6 +13,7 @@ import tempfile
 import threading
 import time
 import uuid
+from pathlib import Path
 
 import pandas as pd
 import psutil
@@ -465,3 +466,15 @@ def test_markdown_report_escapes_a_description(tmp_path):
     md = write_report(db, "html", tmp_path / "out", lang="en")["markdown"].read_text(encoding="utf-8")
     text = "".join(md.split("```")[::2])  # outside code blocks, where Markdown would render HTML
     assert "<script>" not in text and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in text
+
+
+def test_ctrl_c_while_importing_is_one_line():
+    """Ctrl-C in the first second, while `cogov` still imports its libraries: no traceback."""
+    cogov = Path(sys.executable).parent / "cogov"
+    proc = subprocess.Popen([str(cogov), "scenarios"], stderr=subprocess.PIPE, text=True, start_new_session=True)
+    time.sleep(0.3)
+    os.killpg(proc.pid, signal.SIGINT)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    assert "Traceback" not in stderr and stderr.strip().splitlines() == [
+        "interrupted before the command started; nothing was run"], stderr

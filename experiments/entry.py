@@ -1,0 +1,15 @@
+"""The `cogov` executable: the command line, and a clean exit when Ctrl-C comes while it is still
+importing its libraries (about a second and a half), before the command line can say so itself."""
+
+from __future__ import annotations
+
+import sys
+
+
+def main() -> None:
+    try:
+        from .cli import main as command_line
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted before the command started; nothing was run\n")
+        sys.exit(130)
+    command_line()
