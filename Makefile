@@ -25,6 +25,7 @@ $(CHROMIUM):
 	else echo "error: the browser tests need Chromium: sudo apt-get install chromium" >&2; exit 1; fi
 
 bench: $(STAMP) $(CHROMIUM)
+	$(BIN)/python benchmarks/startup.py
 	$(BIN)/python benchmarks/scale.py
 	$(BIN)/python benchmarks/sweep.py
 	$(BIN)/python benchmarks/ui.py
@@ -32,7 +33,7 @@ bench: $(STAMP) $(CHROMIUM)
 docs: $(STAMP)
 	{ printf '# Levers and parameters\n\nGenerated from `model/params.py` by `make docs`; do not edit by hand.\n\n'; \
 	  $(BIN)/cogov levers --markdown; } > docs/levers.md
-	$(BIN)/python -m experiments.docs_gen
+	$(BIN)/python -m cogov.experiments.docs_gen
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 from matplotlib.colors import to_hex, to_rgb
 
-from experiments.palette import colours
-from model.disputes import OPEN_STATES
+from ..experiments.palette import colours
+from ..model.disputes import OPEN_STATES
 
 from .font import FAMILY
 from .session import Frame, Snapshot

@@ -14,9 +14,9 @@ import io
 from fontTools import subset
 from fontTools.ttLib import TTFont
 
-from experiments.report import FONT_FILE, LABELS
-from model.levers import lever_table
-from model.scenario import load_scenario, presets
+from ..experiments.report import FONT_FILE, LABELS
+from ..model.levers import lever_table
+from ..model.scenario import load_scenario, presets
 
 from . import text
 

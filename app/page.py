@@ -21,8 +21,8 @@ import pandas as pd
 import solara
 from solara.alias import rv
 
-from model.levers import lever_index
-from model.scenario import load_scenario
+from ..model.levers import lever_index
+from ..model.scenario import load_scenario
 
 from . import charts
 from .browser import PlotlyChart, Viewport

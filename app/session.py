@@ -15,13 +15,13 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from model import ScenarioError, load_scenario
-from model.disputes import OPEN_STATES, Finder, Handler, State
-from model.metrics import final_metrics
-from model.model import CogovModel
-from model.params import CATEGORIES
-from model.scenario import presets
-from model.world import MIGRANT
+from ..model import ScenarioError, load_scenario
+from ..model.disputes import OPEN_STATES, Finder, Handler, State
+from ..model.metrics import final_metrics
+from ..model.model import CogovModel
+from ..model.params import CATEGORIES
+from ..model.scenario import presets
+from ..model.world import MIGRANT
 
 from .text import EVENT_TEXT, FINDER_TEXT, HANDLER_TEXT, OFFICE_TEXT, ORG_TEXT, T
 

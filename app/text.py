@@ -1,6 +1,6 @@
 """Every label the app shows, in Chinese and English.
 
-Metric labels come from the report (`experiments.report.LABELS`) and lever labels from the
+Metric labels come from the output schema (`model.outputs`) and lever labels from the
 parameter schema, so the app, the report and `cogov levers` always say the same thing.
 """
 
@@ -9,12 +9,12 @@ from __future__ import annotations
 import functools
 import re
 
-from experiments.report import LABELS
-from model.agents import OFFICE_TYPES
-from model.disputes import Finder, Handler, State
-from model.levers import lever_index
-from model.params import CATEGORY_ZH
-from model.scenario import load_scenario, presets
+from ..model.agents import OFFICE_TYPES
+from ..model.disputes import Finder, Handler, State
+from ..model.levers import lever_index
+from ..model.outputs import label
+from ..model.params import CATEGORY_ZH
+from ..model.scenario import load_scenario, presets
 
 LANGS = ("zh", "en")
 
@@ -221,7 +221,7 @@ class T:
         return pair[self.i]
 
     def metric(self, key: str) -> str:
-        return LABELS[key][self.i] if key in LABELS else key
+        return label(key, self.lang)
 
     def state(self, s: State) -> str:
         return STATE_TEXT[State(s)][self.i]

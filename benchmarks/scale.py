@@ -20,7 +20,7 @@ STEPS = 365
 
 
 def one(n: int) -> dict:
-    from model import load_scenario, simulate
+    from cogov.model import load_scenario, simulate
 
     sc = load_scenario("co_governance", [f"population.residents={n}"])
     start = time.perf_counter()

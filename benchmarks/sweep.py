@@ -15,10 +15,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from experiments.batch import run_design
-from experiments.design import build_design
-from experiments.engine import DaskEngine, LocalEngine
-from experiments.store import open_db
+from cogov.experiments.batch import run_design
+from cogov.experiments.design import build_design
+from cogov.experiments.engine import DaskEngine, LocalEngine
+from cogov.experiments.store import open_db
 
 
 def main(runs: int = 140, workers: int = 2) -> None:

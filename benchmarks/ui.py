@@ -27,10 +27,10 @@ import psutil
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from app import charts  # noqa: E402
-from app.live import Run, Runs, Settings, release_memory  # noqa: E402
-from app.session import MAX_DAYS  # noqa: E402
-from app.text import T  # noqa: E402
+from cogov.app import charts  # noqa: E402
+from cogov.app.live import Run, Runs, Settings, release_memory  # noqa: E402
+from cogov.app.session import MAX_DAYS  # noqa: E402
+from cogov.app.text import T  # noqa: E402
 
 FIGURES = (charts.states_figure, charts.resolution_figure, charts.satisfaction_figure, charts.petitions_figure,
            charts.cost_figure)

@@ -45,16 +45,15 @@ import sqlite_utils
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from scipy import stats
 
-from model import load_scenario, presets
-from model.scenario import is_file, read_toml, shorten
-from model.levers import lever_index
+from ..model import load_scenario, presets
+from ..model.scenario import is_file, read_toml, shorten
+from ..model.levers import lever_index
 
 from .batch import PointsDesign, run_design
-from .design import flatten, metric_names
+from ..model.outputs import metric_names
+from .design import flatten
 from .store import code_version, done_keys, load_runs, now
 
-TARGETS_DIR = Path(__file__).resolve().parent / "targets"
-DEFAULT_TARGETS = TARGETS_DIR / "seed_targets.toml"
 MEDIATION_HANDLERS = (0, 1)  # Handler.GRID, Handler.MEDIATION
 DERIVED = {
     "mediation_success_rate": "share of ended attempts by grid workers on the spot and by mediation that resolved the case",

@@ -19,18 +19,16 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from model.levers import lever_index
-from model.scenario import ScenarioError, is_file, load_scenario, read_toml, shorten
+from ..model.levers import lever_index
+from ..model.outputs import KEY_METRICS, metric_names
+from ..model.scenario import ScenarioError, is_file, load_scenario, read_toml, shorten
 
+from .paths import DESIGN_DIR
 from .runs import RunSpec, derive_seed
 
-DESIGN_DIR = Path(__file__).resolve().parent / "designs"
 MAX_RUNS = 100_000  # a design of more runs needs --yes
 HARD_MAX_RUNS = 1_000_000  # more than the store and the report are made for, --yes or not
 NAME_RULE = re.compile(r"(?!\.+$)[A-Za-z0-9_.-]{1,100}")
-KEY_METRICS = ["resolution_rate", "grassroots_resolution_share", "median_days_to_resolve", "discovery_lag_days",
-               "petitions_per_10k", "satisfaction_rate", "satisfaction_mean", "trust_mean", "participation_rate",
-               "cost_standing", "cost_total", "cost_per_resolved"]
 
 
 def label(names: list[str], values) -> str:
@@ -49,14 +47,6 @@ def check_name(name: str, where: str = "name") -> str:
     if not isinstance(name, str) or not NAME_RULE.fullmatch(name):
         raise DesignError(f"{where} = {name!r}: allowed: 1–100 letters, digits, _ . - (not only dots)")
     return name
-
-
-@functools.cache
-def metric_names() -> frozenset[str]:
-    """The final metrics a run reports (from a one-day run of a tiny street)."""
-    from model import simulate
-
-    return frozenset(simulate(load_scenario("base", {"population.residents": 100}).params, seed=0, steps=1).metrics)
 
 
 def flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, Any]:

@@ -8,8 +8,8 @@ section of `model.params.Params`, each made by the `levers_markdown` that also w
 ``seeds 001, 003``), a public figure (``public figure: 2020 census …``), or ``assumption`` with a
 range (``assumption: 0.1–0.5``, ``±0.15``, ``×0.5–×2``, ``¥40,000–120,000``).
 
-    python -m experiments.docs_gen          # rewrite the block
-    python -m experiments.docs_gen --check  # exit 1 if the block is stale
+    python -m cogov.experiments.docs_gen          # rewrite the block
+    python -m cogov.experiments.docs_gen --check  # exit 1 if the block is stale
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import re
 import sys
 from pathlib import Path
 
-from model.levers import Lever, lever_table
+from ..model.levers import Lever, lever_table
 
 from .cli import levers_markdown
 

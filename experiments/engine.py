@@ -99,7 +99,7 @@ class LocalEngine:
         if self._pool is None:
             # a fork server that has imported the model once: workers start fast and share no threads
             ctx = multiprocessing.get_context("forkserver")
-            ctx.set_forkserver_preload(["experiments.runs"])
+            ctx.set_forkserver_preload(["cogov.experiments.runs"])
             self._pool = ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_quiet_worker)
         try:
             pending[self._pool.submit(self.task, spec)] = spec

@@ -1,5 +1,5 @@
-"""The `cogov` executable: the command line, and a clean exit when Ctrl-C comes while it is still
-importing its libraries (about a second and a half), before the command line can say so itself."""
+"""The `cogov` executable: the command line, and a clean exit when Ctrl-C comes while the command
+line itself is still being imported, before it can say so itself."""
 
 from __future__ import annotations
 

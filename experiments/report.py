@@ -37,10 +37,11 @@ from matplotlib import font_manager
 from matplotlib.figure import Figure
 from scipy import stats
 
-from model.levers import lever_index
-from model.scenario import ScenarioError, load_scenario
+from ..model.levers import lever_index
+from ..model.outputs import DAILY_SERIES, KEY_METRICS, OUTPUTS
+from ..model.scenario import ScenarioError, load_scenario
 
-from .design import KEY_METRICS, Design, flatten
+from .design import Design, flatten
 from .palette import colours
 from .store import experiment_row, load_runs, load_timeseries, now
 
@@ -52,47 +53,8 @@ SERIES = ["resolution_rate", "satisfaction_mean", "trust_mean", "petitions", "co
 COST_AXES = ["satisfaction_rate", "satisfaction_mean"]
 FEW_POINTS = 12  # beyond this, series get no bands and figures no legend: the tables tell points apart
 
-LABELS: dict[str, tuple[str, str]] = {
-    "disputes_total": ("纠纷总数", "Disputes"),
-    "resolution_rate": ("化解率", "Resolution rate"),
-    "reported_resolution_rate": ("上报化解率（含表面结案）", "Reported resolution rate"),
-    "grassroots_resolution_share": ("基层化解占比", "Grassroots resolution share"),
-    "median_days_to_resolve": ("化解天数中位数", "Median days to resolve"),
-    "discovery_lag_days": ("发现滞后（天）", "Discovery lag (days)"),
-    "petitions_per_10k": ("每万人信访量", "Petitions per 10k residents"),
-    "leapfrog_petitions_per_10k": ("每万人越级上访量", "Leapfrog petitions per 10k"),
-    "group_incidents": ("群体性事件", "Group incidents"),
-    "litigation_share": ("诉讼占比", "Litigation share"),
-    "transfers_per_case": ("每案转办次数", "Transfers per case"),
-    "superficial_closures": ("表面结案数", "Superficial closures"),
-    "satisfaction_mean": ("居民满意度", "Resident satisfaction"),
-    "case_satisfaction": ("当事人满意度", "Case satisfaction"),
-    "satisfaction_rate": ("满意率（回访）", "Satisfaction rate (call-back survey)"),
-    "satisfaction_local": ("本地居民满意度", "Satisfaction, locals"),
-    "satisfaction_migrant": ("流动人口满意度", "Satisfaction, migrants"),
-    "satisfaction_elderly": ("老年人满意度", "Satisfaction, elderly"),
-    "migrant_local_gap": ("本地与流动人口满意度差", "Local–migrant satisfaction gap"),
-    "trust_mean": ("信任度", "Trust"),
-    "participation_rate": ("参与率", "Participation rate"),
-    "volunteers": ("志愿者人数", "Volunteers"),
-    "public_spirit_mean": ("公共精神", "Public spirit"),
-    "worker_utilization": ("网格员工作负荷", "Grid worker utilisation"),
-    "office_backlog": ("部门积压案件", "Office backlog"),
-    "cost_total": ("总成本（元）", "Total cost (¥)"),
-    "cost_per_resolved": ("每化解一案成本（元）", "Cost per resolved case (¥)"),
-    "cost_standing": ("常设成本（元，不含信访与群体性事件）", "Standing cost (¥, without petitions and incidents)"),
-    "attempts_per_case": ("每案处置次数", "Handling attempts per case"),
-    "handoffs_per_case": ("每案移交次数", "Hand-offs per case"),
-    "resolution_rate_local": ("化解率：本地居民", "Resolution rate, locals"),
-    "resolution_rate_migrant": ("化解率：流动人口", "Resolution rate, migrants"),
-    "resolution_rate_elderly": ("化解率：老年人", "Resolution rate, elderly"),
-    "grid_resolution_ratio": ("网格间化解率之比（最高/最低）", "Resolution rate across grids (max/min)"),
-    "median_days_to_resolve_local": ("化解天数中位数：本地居民", "Median days to resolve, locals"),
-    "median_days_to_resolve_migrant": ("化解天数中位数：流动人口", "Median days to resolve, migrants"),
-    "median_days_to_resolve_elderly": ("化解天数中位数：老年人", "Median days to resolve, elderly"),
-    "grid_days_ratio": ("网格间化解天数之比（最长/最短）", "Days to resolve across grids (max/min)"),
-    "petitions": ("累计信访", "Petitions (cumulative)"),
-}
+# labels of the metrics and series a report shows (the output schema's, without the detail counts)
+LABELS: dict[str, tuple[str, str]] = {n: (o.zh, o.en) for n, o in {**OUTPUTS, **DAILY_SERIES}.items() if o.group != "detail"}
 
 TEXT: dict[str, tuple[str, str]] = {
     "title": ("实验报告：{name}", "Experiment report: {name}"),
@@ -648,8 +610,8 @@ def matched_section(rep: Report, db: sqlite_utils.Database) -> list[tuple]:
 
 
 def validation_section(rep: Report, db: sqlite_utils.Database) -> list[tuple]:
-    """Stylised facts from the seeds checked against this experiment's runs (experiments/validate.py)."""
-    from .validate import report_blocks
+    """Stylised facts from the seeds checked against this experiment's runs (experiments/patterns.py)."""
+    from .patterns import report_blocks
 
     return report_blocks(rep, db)
 

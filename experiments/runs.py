@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from model import load_scenario, simulate
+from ..model import load_scenario, simulate
 
 
 def derive_seed(master_seed: int, point: str, replicate: int) -> int:

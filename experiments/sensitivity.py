@@ -38,14 +38,13 @@ import numpy as np
 import pandas as pd
 import sqlite_utils
 
-from model.levers import Lever, lever_index, lever_table
-from model.scenario import ScenarioError, load_scenario
+from ..model.levers import Lever, lever_index, lever_table
+from ..model.scenario import ScenarioError, load_scenario
 
 from .batch import PointsDesign
 from .store import code_version, done_keys, load_runs, now
 
 SCALE_LEVERS = {"population.residents"}  # scale, not behaviour: excluded from the default set
-METHODS = ("morris", "sobol")
 NUM_LEVELS = 4  # Morris grid levels (Saltelli et al. 2008 recommend 4 with about 10 trajectories)
 
 _NUM = r"-?[\d,]*\.?\d+"

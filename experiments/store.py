@@ -39,10 +39,7 @@ from typing import Any
 import pandas as pd
 import sqlite_utils
 
-from model.scenario import SCENARIO_DIR
-
-PROJECT_ROOT = SCENARIO_DIR.parent
-DEFAULT_DB = PROJECT_ROOT / "results" / "cogov.db"
+from .paths import DEFAULT_DB, PACKAGE_ROOT
 SINGLE = "single"
 BUSY_MS = 5_000  # SQLite's own wait for the write lock, per attempt
 WRITE_WAIT_S = 600.0  # how long a writer keeps retrying before it gives up
@@ -116,12 +113,16 @@ def writing(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
 
 
 def code_version() -> str:
-    """The git commit of the code (with ``-dirty`` if it has local changes), else the package version."""
+    """The git commit of the code (with ``-dirty`` if it has local changes) when it runs from a checkout,
+    else the installed package's version."""
     try:
-        out = subprocess.run(["git", "describe", "--always", "--dirty", "--abbrev=12"], cwd=PROJECT_ROOT,
+        top = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=PACKAGE_ROOT,
                              capture_output=True, text=True, timeout=10)
-        if out.returncode == 0 and out.stdout.strip():
-            return out.stdout.strip()
+        if top.returncode == 0 and Path(top.stdout.strip()).resolve() == PACKAGE_ROOT:
+            out = subprocess.run(["git", "describe", "--always", "--dirty", "--abbrev=12"], cwd=PACKAGE_ROOT,
+                                 capture_output=True, text=True, timeout=10)
+            if out.returncode == 0 and out.stdout.strip():
+                return out.stdout.strip()
     except (OSError, subprocess.SubprocessError):
         pass
     try:

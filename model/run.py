@@ -13,8 +13,7 @@ from .disputes import EventLog
 from .metrics import final_metrics
 from .model import CogovModel
 from .params import Params
-
-DEFAULT_STEPS = 365
+from . import DEFAULT_STEPS
 
 
 @dataclass

@@ -205,7 +205,7 @@ def _explain(err: dict[str, Any]) -> str:
     return f"{where}: {err['msg']}{allowed}"
 
 
-def validate(data: dict[str, Any], origin: str) -> Params:
+def parse_params(data: dict[str, Any], origin: str) -> Params:
     try:
         return Params.model_validate(data)
     except ValidationError as e:
@@ -220,8 +220,8 @@ def load_scenario(ref: str | Path, overrides: Mapping[str, Any] | list[str] | No
     if isinstance(overrides, list):
         overrides = dict(parse_override(o) for o in overrides)
     overrides = dict(overrides or {})
-    params = validate(data, str(path))
+    params = parse_params(data, str(path))
     if overrides:
-        params = validate(apply_overrides(data, overrides), "--set " + ", ".join(overrides))
+        params = parse_params(apply_overrides(data, overrides), "--set " + ", ".join(overrides))
     name = path.stem if path.parent.resolve() == SCENARIO_DIR.resolve() else str(path)
     return Scenario(name=name, params=params, zh=meta.get("zh", ""), en=meta.get("en", ""), path=path, overrides=overrides)

@@ -1,6 +1,6 @@
 import pytest
 
-from model import load_scenario, simulate
+from cogov.model import load_scenario, simulate
 
 
 @pytest.fixture(scope="session")

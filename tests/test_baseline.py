@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from model import load_scenario, simulate
+from cogov.model import load_scenario, simulate
 
 BASELINE = Path(__file__).with_name("baseline.json")
 CASES = [("administrative_only", 1), ("co_governance", 1), ("hotline", 2), ("grand_mediation", 3),

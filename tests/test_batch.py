@@ -12,13 +12,13 @@ import pytest
 import sqlite_utils
 from click.testing import CliRunner
 
-from experiments.batch import run_design
-from experiments.cli import main
-from experiments.design import DesignError, build_design, load_design
-from experiments.engine import DaskEngine, EngineError, LocalEngine
-from experiments.export import export_experiment
-from experiments.runs import derive_seed
-from experiments.store import load_runs, open_db, record_run
+from cogov.experiments.batch import run_design
+from cogov.experiments.cli import main
+from cogov.experiments.design import DesignError, build_design, load_design
+from cogov.experiments.engine import DaskEngine, EngineError, LocalEngine
+from cogov.experiments.export import export_experiment
+from cogov.experiments.runs import derive_seed
+from cogov.experiments.store import load_runs, open_db, record_run
 
 SMALL = {"population.residents": 800}
 
@@ -72,7 +72,7 @@ def test_rerun_resumes_and_keeps_one_row_per_run(tmp_path):
 @pytest.mark.slow
 def test_hard_kill_loses_only_runs_in_flight(tmp_path):
     db_path = tmp_path / "kill.db"
-    cmd = [sys.executable, "-m", "experiments", "compare", "--replicates", "8", "--steps", "150",
+    cmd = [sys.executable, "-m", "cogov", "compare", "--replicates", "8", "--steps", "150",
            "--scenarios", "administrative_only,co_governance", "--set", "population.residents=1500",
            "--db", str(db_path), "--no-report", "--workers", "2", "--name", "k"]
     proc = subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -108,16 +108,16 @@ def test_hard_kill_loses_only_runs_in_flight(tmp_path):
 
 def _fail_runs_of(monkeypatch, workers_per_grid):
     """Runs (in this process) with this many grid workers raise inside the model."""
-    import experiments.runs
+    from cogov.experiments import runs
 
-    real = experiments.runs.simulate
+    real = runs.simulate
 
     def simulate(params, **kw):
         if params.grid.workers_per_grid == workers_per_grid:
             raise RuntimeError("the model broke on purpose")
         return real(params, **kw)
 
-    monkeypatch.setattr(experiments.runs, "simulate", simulate)
+    monkeypatch.setattr(runs, "simulate", simulate)
 
 
 def test_failing_run_is_recorded_and_the_batch_goes_on(tmp_path, monkeypatch):
@@ -172,7 +172,7 @@ def test_export_csv_and_parquet(tmp_path):
 
 
 def test_report_of_an_experiment_without_finished_runs(tmp_path, monkeypatch):
-    from experiments.report import write_report
+    from cogov.experiments.report import write_report
 
     _fail_runs_of(monkeypatch, 3)
     d = build_design({"name": "allfail", "base": "administrative_only", "replicates": 1, "steps": 10,
@@ -186,7 +186,7 @@ def test_report_of_an_experiment_without_finished_runs(tmp_path, monkeypatch):
 def test_numbers_missing_in_the_first_rows_are_stored_as_numbers(tmp_path):
     """A series empty on its first days (resolution rate) or a metric one run cannot compute must
     not turn its column into text."""
-    from model import load_scenario, simulate
+    from cogov.model import load_scenario, simulate
 
     db = open_db(tmp_path / "t.db")
     sc = load_scenario("co_governance", {"population.residents": 300})

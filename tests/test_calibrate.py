@@ -8,10 +8,11 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from experiments.calibrate import DEFAULT_TARGETS, Target, TargetsError, load_targets
-from experiments.cli import main
-from experiments.store import open_db
-from model import load_scenario
+from cogov.experiments.calibrate import Target, TargetsError, load_targets
+from cogov.experiments.paths import DEFAULT_TARGETS
+from cogov.experiments.cli import main
+from cogov.experiments.store import open_db
+from cogov.model import load_scenario
 
 TINY = ["--set", "population.residents=300", "--steps", "60", "--workers", "1"]
 

@@ -1,12 +1,14 @@
 """The command line and the run store."""
 
 import json
+import subprocess
+import sys
 
 import sqlite_utils
 from click.testing import CliRunner
 
-from experiments.cli import main
-from model.levers import lever_table
+from cogov.experiments.cli import main
+from cogov.model.levers import lever_table
 
 
 def test_run_json_is_one_object(tmp_path):
@@ -63,7 +65,18 @@ def test_every_lever_documented():
 def test_lever_docs_are_generated_from_the_schema():
     from pathlib import Path
 
-    from experiments.cli import levers_markdown
+    from cogov.experiments.cli import levers_markdown
 
     doc = (Path(__file__).parent.parent / "docs" / "levers.md").read_text(encoding="utf-8")
     assert levers_markdown(lever_table()) in doc, "docs/levers.md is stale: run `make docs`"
+
+
+def test_the_command_line_loads_no_heavy_library_until_a_command_runs():
+    """`cogov --help` and argument errors answer at once (benchmarks/startup.py times them)."""
+    code = ("import sys\nfrom click.testing import CliRunner\nfrom cogov.experiments.cli import main\n"
+            "for args in (['--help'], ['run', '--help'], ['sensitivity', '--top', '0', 'x']):\n"
+            "    CliRunner().invoke(main, args)\n"
+            "print(sorted(m for m in ('numpy', 'pandas', 'scipy', 'mesa', 'pydantic', 'matplotlib', 'sqlite_utils')"
+            " if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from model import load_scenario, simulate
+from cogov.model import load_scenario, simulate
 
 
 def _run(seed, name="co_governance"):

@@ -10,9 +10,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model import load_scenario, simulate
-from model.model import CogovModel
-from model.params import CATEGORIES, Params
+from cogov.model import load_scenario, simulate
+from cogov.model.model import CogovModel
+from cogov.model.params import CATEGORIES, Params
 
 BUDGET = 2_000_000.0  # ¥ a year per 10k: between the two presets' own standing costs
 OFFICE = Params().offices
@@ -99,7 +99,7 @@ def test_standing_budget_is_what_the_arrangement_spends():
 
 
 def test_a_budget_too_small_for_the_rest_is_a_clear_error():
-    from model import ScenarioError
+    from cogov.model import ScenarioError
 
     with pytest.raises(ScenarioError, match=r"budget\.standing_per_10k.*allowed: 0 \(off\) or at least"):
         load_scenario("co_governance", {"budget.standing_per_10k": 100_000.0})
@@ -160,8 +160,8 @@ def test_hand_offs_cost():
 
 
 def test_joint_handling_cannot_beat_its_best_partner():
-    from model.disputes import Handler
-    from model.success import success_prob
+    from cogov.model.disputes import Handler
+    from cogov.model.success import success_prob
 
     model = CogovModel(load_scenario("grand_mediation").params, seed=1)
     for _ in range(120):
@@ -222,7 +222,7 @@ def test_satisfaction_rate_counts_satisfied_parties():
     model = CogovModel(load_scenario("co_governance").params, seed=1)
     for _ in range(200):
         model.step()
-    from model.metrics import satisfaction_rate
+    from cogov.model.metrics import satisfaction_rate
 
     assert 0 < model.party_satisfied <= model.party_outcomes
     assert satisfaction_rate(model) == model.party_satisfied / model.party_outcomes
@@ -237,11 +237,11 @@ def test_call_backs_catch_paper_closures():
 # --- reforms during a run ------------------------------------------------------------------------------
 
 def test_a_reform_switches_a_lever_from_its_day():
-    from model.scenario import validate
+    from cogov.model.scenario import parse_params
 
     data = load_scenario("administrative_only").params.model_dump(mode="python")
     data["reforms"] = [{"day": 100, "set": {"channels.hotline": True, "routing.ladder": "local_first"}}]
-    model = CogovModel(validate(data, "test"), seed=1)
+    model = CogovModel(parse_params(data, "test"), seed=1)
     for _ in range(100):
         model.step()
     assert model.costs.by_component["hotline"] == 0 and model.p.routing.ladder == "administrative"
@@ -257,13 +257,13 @@ def test_a_reform_switches_a_lever_from_its_day():
     ({"day": 5, "set": {"routing.ladder": "chaos"}}, "routing.ladder"),
 ])
 def test_reforms_that_cannot_run_are_refused(reform, message):
-    from model import ScenarioError
-    from model.scenario import validate
+    from cogov.model import ScenarioError
+    from cogov.model.scenario import parse_params
 
     data = Params().model_dump(mode="python")
     data["reforms"] = [reform]
     with pytest.raises(ScenarioError, match=message):
-        validate(data, "test.toml")
+        parse_params(data, "test.toml")
 
 
 # --- random streams -------------------------------------------------------------------------------------

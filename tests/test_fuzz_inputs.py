@@ -14,8 +14,8 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from experiments.cli import main
-from model.levers import lever_index
+from cogov.experiments.cli import main
+from cogov.model.levers import lever_index
 
 LEVERS = lever_index()
 NUMERIC = sorted(n for n, lv in LEVERS.items() if lv.kind in ("int", "float") and lv.high is not None)

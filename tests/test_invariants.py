@@ -4,8 +4,8 @@ queued cases, capacities and resident attributes stay in range."""
 import numpy as np
 import pytest
 
-from model import CogovModel, load_scenario
-from model.disputes import Finder, Handler, State
+from cogov.model import CogovModel, load_scenario
+from cogov.model.disputes import Finder, Handler, State
 
 
 def _check(model: CogovModel):
@@ -117,7 +117,7 @@ def test_finished_runs_are_freed():
     that runs thousands of simulations does not keep them all."""
     import mesa
 
-    from model import simulate
+    from cogov.model import simulate
 
     params = load_scenario("co_governance", {"population.residents": 300}).params
     before = len(mesa.Agent._ids)

@@ -67,7 +67,7 @@ def test_deliberation_raises_participation(run_preset):
 
 def test_fit_advantage_is_the_mechanism(run_preset):
     """Remove the fit advantage of mediation over offices and its grassroots advantage shrinks."""
-    from model.params import CATEGORIES
+    from cogov.model.params import CATEGORIES
 
     same_fit = {f"fit.mediation.{c}": v for c, v in zip(CATEGORIES, (0.6, 0.4, 0.8, 0.9, 0.85, 0.95, 0.9, 0.85))}
     same_fit.update({f"fit.grid.{c}": v for c, v in zip(CATEGORIES, (0.6, 0.4, 0.8, 0.9, 0.85, 0.95, 0.9, 0.85))})
@@ -79,8 +79,8 @@ def test_fit_advantage_is_the_mechanism(run_preset):
 
 
 def test_shock_raises_incidence_where_it_strikes(tmp_path):
-    from model import CogovModel, load_scenario, simulate
-    from model.params import CATEGORIES
+    from cogov.model import CogovModel, load_scenario, simulate
+    from cogov.model.params import CATEGORIES
 
     path = tmp_path / "demolition.toml"
     path.write_text('extends = "administrative_only"\n[[shocks]]\ncategory = "land"\ngrids = [0]\n'

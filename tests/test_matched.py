@@ -6,11 +6,10 @@ import pytest
 import sqlite_utils
 from click.testing import CliRunner
 
-import experiments.cli_common as cli_common
-from experiments.cli import main
-from experiments.matched import BUDGET_LEVER, matched_budget, own_budgets, standing_per_10k_year
-from experiments.report import Report
-from experiments.store import load_runs
+from cogov.experiments.cli import main
+from cogov.experiments.matched import BUDGET_LEVER, matched_budget, own_budgets, standing_per_10k_year
+from cogov.experiments.report import Report
+from cogov.experiments.store import load_runs
 
 PRESETS = "administrative_only,co_governance,hotline"
 ARGS = ["compare", "--budget-matched", "--replicates", "3", "--steps", "120", "--scenarios", PRESETS,
@@ -19,7 +18,7 @@ ARGS = ["compare", "--budget-matched", "--replicates", "3", "--steps", "120", "-
 
 @pytest.mark.slow
 def test_budget_matched_compare_runs_both_stages_at_one_budget(tmp_path, monkeypatch):
-    monkeypatch.setattr(cli_common, "PROJECT_ROOT", tmp_path)
+    monkeypatch.chdir(tmp_path)
     db_path = tmp_path / "r.db"
     res = CliRunner().invoke(main, [*ARGS, "--db", str(db_path)])
     assert res.exit_code == 0, res.output
@@ -51,7 +50,7 @@ def test_budget_matched_compare_runs_both_stages_at_one_budget(tmp_path, monkeyp
 
 
 def test_a_budget_too_small_names_the_preset(tmp_path, monkeypatch):
-    monkeypatch.setattr(cli_common, "PROJECT_ROOT", tmp_path)
+    monkeypatch.chdir(tmp_path)
     res = CliRunner().invoke(main, ["compare", "--budget", "400000", "--replicates", "1", "--steps", "5",
                                     "--scenarios", "administrative_only,co_governance", "--no-report",
                                     "--db", str(tmp_path / "r.db")])

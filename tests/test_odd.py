@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-import model.model as model_module
-from experiments.docs_gen import ODD_PATH, SEED_LINE, current_block, render_block, source_kind
-from model.levers import lever_table
+import cogov.model.model as model_module
+from cogov.experiments.docs_gen import ODD_PATH, SEED_LINE, current_block, render_block, source_kind
+from cogov.model.levers import lever_table
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL_DIR = ROOT / "model"
@@ -166,7 +166,7 @@ def test_schedule_table_follows_the_step():
         if "." in fn:  # an attribute of the model, such as datacollector.collect
             continue
         called = getattr(model_module, fn)
-        assert called.__module__ == f"model.{stem}", f"`{fn}` lives in {called.__module__}, not model/{stem}.py"
+        assert called.__module__ == f"cogov.model.{stem}", f"`{fn}` lives in {called.__module__}, not model/{stem}.py"
 
 
 def test_submodel_headings_name_real_functions():

@@ -6,11 +6,11 @@ import warnings
 import pytest
 from matplotlib import font_manager
 
-from experiments.batch import run_design
-from experiments.design import build_design
-from experiments.engine import LocalEngine
-from experiments.report import FONT_FILE, cjk_font, write_report
-from experiments.store import experiment_row, open_db
+from cogov.experiments.batch import run_design
+from cogov.experiments.design import build_design
+from cogov.experiments.engine import LocalEngine
+from cogov.experiments.report import FONT_FILE, cjk_font, write_report
+from cogov.experiments.store import experiment_row, open_db
 
 SMALL = {"replicates": 3, "steps": 60, "set": {"population.residents": 1000}}
 GLYPH_WARNING = re.compile(r"missing from font|Glyph .* missing", re.IGNORECASE)
@@ -102,7 +102,7 @@ def test_unknown_experiment(db, tmp_path):
 
 
 def test_analysis_experiments_point_to_their_own_command(tmp_path):
-    from experiments.store import begin_experiment
+    from cogov.experiments.store import begin_experiment
 
     db = open_db(tmp_path / "a.db")
     begin_experiment(db, "sa", kind="sensitivity")

@@ -4,8 +4,8 @@ import math
 
 import pytest
 
-from model import load_scenario, presets
-from model.costs import COMPONENTS
+from cogov.model import load_scenario, presets
+from cogov.model.costs import COMPONENTS
 
 DESIGN_METRICS = [
     "disputes_total", "resolution_rate", "grassroots_resolution_share", "median_days_to_resolve",
@@ -54,7 +54,7 @@ def test_presets_differ_in_what_they_encode():
 
 
 def test_preset_files_cite_seeds():
-    from model.scenario import SCENARIO_DIR
+    from cogov.model.scenario import SCENARIO_DIR
 
     for name in presets():
         text = (SCENARIO_DIR / f"{name}.toml").read_text(encoding="utf-8")

@@ -6,11 +6,11 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from experiments.cli import main
-from experiments.sensitivity import Factor, assumption_levers, assumption_range, resolve_factors
-from experiments.store import open_db
-from model.levers import lever_index
-from model.scenario import ScenarioError
+from cogov.experiments.cli import main
+from cogov.experiments.sensitivity import Factor, assumption_levers, assumption_range, resolve_factors
+from cogov.experiments.store import open_db
+from cogov.model.levers import lever_index
+from cogov.model.scenario import ScenarioError
 
 TINY = ["--set", "population.residents=300", "--steps", "60", "--workers", "1"]
 

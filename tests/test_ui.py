@@ -11,15 +11,15 @@ import numpy as np
 import pytest
 from fontTools.ttLib import TTFont
 
-from app import charts
-from app.live import Run, Runs, Settings, contrast
-from app.session import MAX_DAYS, Board, Sim, SimError
-from app.text import CONTROLS, EVENT_TEXT, LANGS, TEXT, T
-from experiments.palette import PRESET_COLOURS
-from model.disputes import OPEN_STATES, State
-from model.levers import lever_index
-from model.params import CATEGORIES
-from model.scenario import presets
+from cogov.app import charts
+from cogov.app.live import Run, Runs, Settings, contrast
+from cogov.app.session import MAX_DAYS, Board, Sim, SimError
+from cogov.app.text import CONTROLS, EVENT_TEXT, LANGS, TEXT, T
+from cogov.experiments.palette import PRESET_COLOURS
+from cogov.model.disputes import OPEN_STATES, State
+from cogov.model.levers import lever_index
+from cogov.model.params import CATEGORIES
+from cogov.model.scenario import presets
 
 
 @pytest.fixture(scope="module")
@@ -119,7 +119,7 @@ def test_embedded_font_covers_every_chinese_label():
     import io
     import re
 
-    from app.font import _ui_strings, font_css
+    from cogov.app.font import _ui_strings, font_css
 
     data = re.search(r"base64,([A-Za-z0-9+/=]+)", font_css()).group(1)
     cmap = TTFont(io.BytesIO(base64.b64decode(data))).getBestCmap()
@@ -140,7 +140,7 @@ def test_a_page_loads_presets_only_never_a_file_on_the_server(tmp_path):
 
 
 def test_drop_downs_pass_on_only_their_own_items():
-    from app.page import _select
+    from cogov.app.page import _select
 
     picked = []
     select = _select("preset", [("co_governance", "多元共治"), ("hotline", "12345")], "co_governance", picked.append)
@@ -279,7 +279,7 @@ def test_figures_are_plain_plotly_specs_in_the_preset_colours_with_large_text():
 
 
 def test_figures_on_the_page_read_without_minus_zero_or_trailing_zeros():
-    from app.page import fmt
+    from cogov.app.page import fmt
 
     assert fmt("migrant_local_gap", -0.0001) == "0"
     assert fmt("trust_mean", 12.0) == "12" and fmt("trust_mean", 0.5) == "0.5"
@@ -301,7 +301,7 @@ def test_a_closed_board_lets_its_models_go():
 
 
 def test_numbers_a_client_sends_are_clamped_or_refused():
-    from app.page import _clamp
+    from cogov.app.page import _clamp
 
     assert _clamp("grid.workers_per_grid", 1e9) == CONTROLS["grid.workers_per_grid"][1]
     assert _clamp("grid.workers_per_grid", "abc") == lever_index()["grid.workers_per_grid"].default

@@ -3,8 +3,8 @@
 import pytest
 from click.testing import CliRunner
 
-from experiments.cli import main
-from model import ScenarioError, load_scenario
+from cogov.experiments.cli import main
+from cogov.model import ScenarioError, load_scenario
 
 
 def _write(tmp_path, text, name="bad.toml"):

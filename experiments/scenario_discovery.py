@@ -53,16 +53,14 @@ import numpy as np
 import pandas as pd
 import sqlite_utils
 
-from model.levers import lever_index
-from model.scenario import ScenarioError, load_scenario
+from ..model.levers import lever_index
+from ..model.scenario import ScenarioError, load_scenario
 
 from .batch import PointsDesign
 from .runs import derive_seed
 from .sensitivity import Factor, assumption_range, make_factor, parse_range_spec
 from .store import code_version, done_keys, load_runs, now
 
-POLICY = "co_governance"
-VERSUS = "administrative_only"
 
 # The default uncertainties: assumptions both presets share that the comparison turns on. Each is
 # varied over the range its own source states (`cogov levers` shows it; docs/levers.md lists it).

@@ -6,11 +6,11 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from experiments.cli import main
-from experiments.discovery import DEFAULT_UNCERTAIN, Discovery, choose_box, resolve_uncertain, run_cart, run_prim
-from experiments.store import open_db
-from model.levers import lever_index
-from model.scenario import ScenarioError
+from cogov.experiments.cli import main
+from cogov.experiments.scenario_discovery import DEFAULT_UNCERTAIN, Discovery, choose_box, resolve_uncertain, run_cart, run_prim
+from cogov.experiments.store import open_db
+from cogov.model.levers import lever_index
+from cogov.model.scenario import ScenarioError
 
 TINY = ["--set", "population.residents=400", "--steps", "60", "--workers", "1"]
 

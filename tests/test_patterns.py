@@ -10,13 +10,13 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from experiments import validate as v
-from experiments.batch import run_design
-from experiments.cli import main
-from experiments.design import build_design
-from experiments.engine import LocalEngine
-from experiments.report import write_report
-from experiments.store import open_db
+from cogov.experiments import patterns as v
+from cogov.experiments.batch import run_design
+from cogov.experiments.cli import main
+from cogov.experiments.design import build_design
+from cogov.experiments.engine import LocalEngine
+from cogov.experiments.report import write_report
+from cogov.experiments.store import open_db
 
 TINY = ["--replicates", "1", "--steps", "40", "--set", "population.residents=1000", "--workers", "1", "--no-report"]
 

@@ -1,6 +1,6 @@
 """What the `cogov` commands share: the error console, the one-line failure, the command group that
 turns every user error into that line, the engine options and running a design into the store
-with its report. Every command module imports it from here."""
+with its report. Light at import: heavy modules load inside the functions that need them."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ import click
 from rich.console import Console
 from rich.text import Text
 
-from .store import DEFAULT_DB, PROJECT_ROOT, done_keys, open_db
+from ...model import DEFAULT_STEPS
+from ..paths import DEFAULT_DB, RESULTS
 
 err = Console(stderr=True, markup=False)  # user values (names, paths, lever values) print literally
 
@@ -34,19 +35,18 @@ def fail(message: str) -> None:
 
 def user_errors() -> tuple[type[Exception], ...]:
     """The errors whose message is meant for the user as it is: bad input, an unusable store or engine."""
-    from model.scenario import ScenarioError
-
-    from .calibrate import TargetsError
-    from .design import DesignError
-    from .engine import EngineError
-    from .store import StoreError
+    from ...model.scenario import ScenarioError
+    from ..calibrate import TargetsError
+    from ..design import DesignError
+    from ..engine import EngineError
+    from ..store import StoreError
 
     return ScenarioError, DesignError, TargetsError, StoreError, EngineError
 
 
 class CommandGroup(click.Group):
     """The `cogov` group: bad input anywhere below — an option click rejects, a file, a value, the
-    store — ends with one line on stderr and exit code 2, never a traceback."""
+    store — ends with one line on stderr and exit code 2, never a traceback; so does Ctrl-C (exit 130)."""
 
     def invoke(self, ctx: click.Context):
         try:
@@ -54,8 +54,15 @@ class CommandGroup(click.Group):
         except click.UsageError as e:
             where = e.ctx.command_path if e.ctx else ctx.command_path
             fail(f"{e.format_message()} (see `{where} -h`)")
-        except user_errors() as e:
-            fail(str(e))
+        except (click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except KeyboardInterrupt:  # a batch says what it kept (`interruptible`); anything else kept nothing
+            err.print("interrupted; the command did not finish", highlight=False)
+            sys.exit(130)
+        except Exception as e:  # the user's error classes load only when something failed
+            if isinstance(e, user_errors()):
+                fail(str(e))
+            raise
 
 
 def engine_options(f):
@@ -71,8 +78,6 @@ def engine_options(f):
 
 def analysis_options(replicates: int, replicates_help: str):
     """The options every analysis command shares: replicates, days, master seed and fixed levers."""
-    from model.run import DEFAULT_STEPS
-
     def decorate(f):
         f = click.option("--set", "overrides", multiple=True, metavar="SECTION.FIELD=VALUE",
                          help="Fix a lever for every run.")(f)
@@ -87,7 +92,7 @@ def analysis_options(replicates: int, replicates_help: str):
 
 def open_engine(engine_name: str, workers: int, scheduler: str | None):
     """The engine the options ask for, or one line saying why it cannot start."""
-    from .engine import EngineError, make_engine
+    from ..engine import EngineError, make_engine
 
     try:
         return make_engine(engine_name, workers, scheduler)
@@ -123,7 +128,8 @@ def interruptible(stored: Callable[[], str]) -> Iterator[None]:
 
 def store_runs(store, design, engine, kind: str):
     """Run `design` into the store with a progress bar; stop cleanly on Ctrl-C or SIGTERM."""
-    from .batch import run_design
+    from ..batch import run_design
+    from ..store import done_keys
 
     with interruptible(lambda: f"{len(done_keys(store, design.name))} of {len(design.specs())} runs are"):
         try:
@@ -133,6 +139,8 @@ def store_runs(store, design, engine, kind: str):
 
 
 def run_batch(design, kind, db, workers, engine_name, scheduler, lang, no_report):
+    from ..store import open_db
+
     store = open_db(db)
     engine = open_engine(engine_name, workers, scheduler)
     err.print(f"{design.name}: {design.size():,} points × {design.replicates} replicates = "
@@ -146,10 +154,10 @@ def run_batch(design, kind, db, workers, engine_name, scheduler, lang, no_report
 
 
 def report_experiment(store, experiment, lang):
-    from .design import check_name
-    from .report import write_report
+    from ..design import check_name
+    from ..report import write_report
 
-    out = PROJECT_ROOT / "results" / check_name(experiment, "EXPERIMENT")
+    out = RESULTS / check_name(experiment, "EXPERIMENT")
     try:
         paths = write_report(store, experiment, out, lang=lang)
     except OSError as e:

@@ -40,7 +40,6 @@ SEED_FILES = {
     "003": "003_e3a7bbedb6f4d9cc.txt",
     "004": "004_0adeb3c2c93a3b14.txt",
 }
-DEFAULT_REPLICATES = 10  # assumption: enough for the direction of the differences below at 5,000 residents
 STATUS = {"pass": ("通过", "pass"), "fail": ("未通过", "FAIL"), "not_run": ("未运行", "not run"),
           "n/a": ("数据不足", "n/a")}
 
@@ -487,9 +486,9 @@ HEADER = {"zh": ["编号", "规律", "来源（种子文件:行）", "预期", "
           "en": ["id", "pattern", "source (seed file:line)", "expected", "observed (mean [95% CI])", "result"]}
 SECTION_TEXT = {
     "heading": ("模式验证：种子文献中的典型事实", "Pattern-oriented validation: stylised facts from the seeds"),
-    "note": ("每条事实的阈值在查看模型输出之前依据种子文献定出（来源见 experiments/validate.py 与 docs/validation.md）；"
+    "note": ("每条事实的阈值在查看模型输出之前依据种子文献定出（来源见 experiments/patterns.py 与 docs/validation.md）；"
              "判定依据跨重复的均值；缺少所需运行的事实标为“未运行”（杠杆梯度事实由 cogov validate 运行）。",
-             "Each fact's threshold was set from the seeds before any output was seen (sources in experiments/validate.py "
+             "Each fact's threshold was set from the seeds before any output was seen (sources in experiments/patterns.py "
              "and docs/validation.md); rules are judged on the mean across replicates; facts whose runs this experiment "
              "lacks are marked “not run” (the lever-ladder facts are run by cogov validate)."),
 }
