@@ -15,7 +15,6 @@ from matplotlib.colors import to_hex, to_rgb
 
 from ..experiments.palette import colours
 from ..model.disputes import OPEN_STATES
-
 from .font import FAMILY
 from .session import Frame, Snapshot
 from .text import T

@@ -17,7 +17,6 @@ from fontTools.ttLib import TTFont
 from ..experiments.report import FONT_FILE, LABELS
 from ..model.levers import lever_table
 from ..model.scenario import load_scenario, presets
-
 from . import text
 
 FAMILY = "CogovCJK"

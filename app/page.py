@@ -23,7 +23,6 @@ from solara.alias import rv
 
 from ..model.levers import lever_index
 from ..model.scenario import load_scenario
-
 from . import charts
 from .browser import PlotlyChart, Viewport
 from .font import font_css
@@ -275,7 +274,7 @@ TABS = [("overview", Overview), ("map", MapTab), ("network", NetworkTab), ("jour
 
 
 @solara.component
-def Layout(children=[]):
+def Layout(children=[]):  # noqa: B006 (Solara passes children; the default is never mutated)
     """No Solara app bar or sidebar: the page lays itself out."""
     return solara.Div(children=children)
 

@@ -7,9 +7,10 @@ Kept apart from the Solara page so that it is tested directly and reused by the 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 import networkx as nx
 import numpy as np
@@ -22,7 +23,6 @@ from ..model.model import CogovModel
 from ..model.params import CATEGORIES
 from ..model.scenario import presets
 from ..model.world import MIGRANT
-
 from .text import EVENT_TEXT, FINDER_TEXT, HANDLER_TEXT, OFFICE_TEXT, ORG_TEXT, T
 
 R = TypeVar("R")

@@ -1,1 +1,5 @@
-"""Running the model: the command line, the results store, and (later) batch experiments."""
+"""Experiments on the model (`cogov.experiments`): the command line (`cli/`), designs and runs
+(`design`, `runs`), the local and Dask engines (`engine`, `batch`), the SQLite results store
+(`store`, `export`), the report (`report`), and the analyses — pattern-oriented validation
+(`patterns`), sensitivity (`sensitivity`), calibration (`calibrate`) and scenario discovery
+(`scenario_discovery`)."""

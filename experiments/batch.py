@@ -14,8 +14,16 @@ from tqdm import tqdm
 
 from .design import Design
 from .engine import DaskEngine, LocalEngine
-from .store import begin_experiment, code_version, done_keys, ensure_indexes, experiment_row, finish_experiment, record_run
 from .runs import RunSpec, derive_seed, run_row
+from .store import (
+    begin_experiment,
+    code_version,
+    done_keys,
+    ensure_indexes,
+    experiment_row,
+    finish_experiment,
+    record_run,
+)
 
 
 @dataclass

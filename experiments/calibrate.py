@@ -46,11 +46,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from scipy import stats
 
 from ..model import load_scenario, presets
-from ..model.scenario import is_file, read_toml, shorten
 from ..model.levers import lever_index
-
-from .batch import PointsDesign, run_design
 from ..model.outputs import metric_names
+from ..model.scenario import is_file, read_toml, shorten
+from .batch import PointsDesign, run_design
 from .design import flatten
 from .store import code_version, done_keys, load_runs, now
 

@@ -9,7 +9,6 @@ the scenario schema before anything runs, with the same clear messages as a bad 
 
 from __future__ import annotations
 
-import functools
 import itertools
 import json
 import math
@@ -22,7 +21,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from ..model.levers import lever_index
 from ..model.outputs import KEY_METRICS, metric_names
 from ..model.scenario import ScenarioError, is_file, load_scenario, read_toml, shorten
-
 from .paths import DESIGN_DIR
 from .runs import RunSpec, derive_seed
 

@@ -19,7 +19,6 @@ import sys
 from pathlib import Path
 
 from ..model.levers import Lever, lever_table
-
 from .cli import levers_markdown
 
 ODD_PATH = Path(__file__).resolve().parent.parent / "docs" / "ODD.md"

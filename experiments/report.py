@@ -24,10 +24,11 @@ import functools
 import html
 import importlib.util
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import matplotlib
 import numpy as np
@@ -40,7 +41,6 @@ from scipy import stats
 from ..model.levers import lever_index
 from ..model.outputs import DAILY_SERIES, KEY_METRICS, OUTPUTS
 from ..model.scenario import ScenarioError, load_scenario
-
 from .design import Design, flatten
 from .palette import colours
 from .store import experiment_row, load_runs, load_timeseries, now

@@ -55,12 +55,10 @@ import sqlite_utils
 
 from ..model.levers import lever_index
 from ..model.scenario import ScenarioError, load_scenario
-
 from .batch import PointsDesign
 from .runs import derive_seed
 from .sensitivity import Factor, assumption_range, make_factor, parse_range_spec
 from .store import code_version, done_keys, load_runs, now
-
 
 # The default uncertainties: assumptions both presets share that the comparison turns on. Each is
 # varied over the range its own source states (`cogov levers` shows it; docs/levers.md lists it).

@@ -40,7 +40,6 @@ import sqlite_utils
 
 from ..model.levers import Lever, lever_index, lever_table
 from ..model.scenario import ScenarioError, load_scenario
-
 from .batch import PointsDesign
 from .store import code_version, done_keys, load_runs, now
 
@@ -345,11 +344,10 @@ def markdown(plan: Plan, table: pd.DataFrame, noise: dict[str, float], notes: li
 
 
 def plots(plan: Plan, table: pd.DataFrame, out_dir: Path) -> list[Path]:
+    import matplotlib
     from matplotlib.figure import Figure
 
     from .report import figure_style
-
-    import matplotlib
 
     paths = []
     with matplotlib.rc_context(figure_style()):

@@ -31,7 +31,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -40,6 +40,7 @@ import pandas as pd
 import sqlite_utils
 
 from .paths import DEFAULT_DB, PACKAGE_ROOT
+
 SINGLE = "single"
 BUSY_MS = 5_000  # SQLite's own wait for the write lock, per attempt
 WRITE_WAIT_S = 600.0  # how long a writer keeps retrying before it gives up
@@ -132,7 +133,7 @@ def code_version() -> str:
 
 
 def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def clean(value: Any) -> Any:

@@ -14,7 +14,8 @@ if TYPE_CHECKING:
 
 _HOME = {"CogovModel": "model", "Params": "params", "RunResult": "run", "simulate": "run", "Scenario": "scenario",
          "ScenarioError": "scenario", "load_scenario": "scenario", "presets": "scenario"}
-__all__ = ["DEFAULT_STEPS", *sorted(_HOME)]
+__all__ = ["DEFAULT_STEPS", "CogovModel", "Params", "RunResult", "Scenario", "ScenarioError", "load_scenario", "presets",
+           "simulate"]
 DEFAULT_STEPS = 365  # a simulated year
 
 

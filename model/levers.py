@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typing
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from annotated_types import Ge, Le
 from pydantic import BaseModel
@@ -34,9 +34,9 @@ def _bounds(field) -> tuple[float | None, float | None]:
     low = high = None
     for m in field.metadata:
         if isinstance(m, Ge):
-            low = m.ge
+            low = cast(float, m.ge)
         elif isinstance(m, Le):
-            high = m.le
+            high = cast(float, m.le)
     return low, high
 
 

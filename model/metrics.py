@@ -132,6 +132,7 @@ def final_metrics(m: CogovModel) -> dict[str, Any]:
     days = (ds.view("closed") - ds.view("arose"))[resolved]
     lag = (disc - ds.view("arose"))[known]
     sat = {g: _group_mean(m.satisfaction, w.group, i) for g, i in (("local", LOCAL), ("migrant", MIGRANT), ("elderly", ELDERLY))}
+    local, migrant = sat["local"], sat["migrant"]
     cost = m.costs.total
     by = ds.view("resolved_by")[resolved]
     attempts = ds.view("attempts")
@@ -157,7 +158,7 @@ def final_metrics(m: CogovModel) -> dict[str, Any]:
         "case_satisfaction": float(np.mean(m.experiences)) if m.experiences else None,
         "satisfaction_rate": satisfaction_rate(m),
         **{f"satisfaction_{g}": v for g, v in sat.items()},
-        "migrant_local_gap": (sat["local"] - sat["migrant"]) if None not in (sat["local"], sat["migrant"]) else None,
+        "migrant_local_gap": local - migrant if local is not None and migrant is not None else None,
         "trust_mean": float(m.trust.mean()),
         "participation_rate": float(m.participated.mean()),
         "volunteers": m.n_volunteers,

@@ -852,11 +852,9 @@ _CATEGORY_DEFAULTS = {
     "public_service": dict(share=0.15, int=0.15, grow=0.003, group=False, rigid=0.5, mig=1.0, eld=1.5, src=_CAT_SRC, groupsrc=_INDIVIDUAL_SRC),
 }
 _CATEGORY_MODELS = {c: _category_model(c, d) for c, d in _CATEGORY_DEFAULTS.items()}
-Categories = create_model(
-    "Categories",
-    __base__=Section,
-    **{c: (m, Field(default_factory=m, description=f"dispute category {c} ({CATEGORY_ZH[c]})")) for c, m in _CATEGORY_MODELS.items()},
-)
+_CATEGORY_FIELDS: dict[str, Any] = {
+    c: (m, Field(default_factory=m, description=f"dispute category {c} ({CATEGORY_ZH[c]})")) for c, m in _CATEGORY_MODELS.items()}
+Categories = create_model("Categories", __base__=Section, **_CATEGORY_FIELDS)
 
 # Handler–category fit (DESIGN §3.5): mediation fits neighbour and family disputes well and land and
 # public order poorly; offices fit public order, labour, land and environment well and family poorly;
@@ -869,22 +867,19 @@ _FIT_DEFAULTS = {
     "office": (0.6, 0.4, 0.8, 0.9, 0.85, 0.95, 0.9, 0.85),
 }
 _FIT_SOURCE = "assumption: chance of settling an easy case, ±0.15; seed 002 乡俗、情感、德治 for neighbour and family disputes, law the bottom line"
-_FIT_MODELS = {
-    h: create_model(
-        f"Fit_{h}",
-        __base__=Section,
-        **{
-            c: (float, share(v, zh=f"{HANDLER_ZH[h]}×{CATEGORY_ZH[c]}", en=f"fit of {h} for {c}", source=_FIT_SOURCE))
-            for c, v in zip(CATEGORIES, vals)
-        },
-    )
-    for h, vals in _FIT_DEFAULTS.items()
-}
-Fit = create_model(
-    "Fit",
-    __base__=Section,
-    **{h: (m, Field(default_factory=m, description=f"fit of handler {h} per category")) for h, m in _FIT_MODELS.items()},
-)
+
+
+def _fit_model(h: str, vals: tuple[float, ...]) -> type[Section]:
+    fields: dict[str, Any] = {
+        c: (float, share(v, zh=f"{HANDLER_ZH[h]}×{CATEGORY_ZH[c]}", en=f"fit of {h} for {c}", source=_FIT_SOURCE))
+        for c, v in zip(CATEGORIES, vals)}
+    return create_model(f"Fit_{h}", __base__=Section, **fields)
+
+
+_FIT_MODELS = {h: _fit_model(h, vals) for h, vals in _FIT_DEFAULTS.items()}
+_FIT_FIELDS: dict[str, Any] = {
+    h: (m, Field(default_factory=m, description=f"fit of handler {h} per category")) for h, m in _FIT_MODELS.items()}
+Fit = create_model("Fit", __base__=Section, **_FIT_FIELDS)
 
 
 class Shock(Section):

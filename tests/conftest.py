@@ -1,5 +1,4 @@
 import pytest
-
 from cogov.model import load_scenario, simulate
 
 

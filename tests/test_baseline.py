@@ -11,7 +11,6 @@ import os
 from pathlib import Path
 
 import pytest
-
 from cogov.model import load_scenario, simulate
 
 BASELINE = Path(__file__).with_name("baseline.json")

@@ -11,7 +11,6 @@ import pandas as pd
 import pytest
 import sqlite_utils
 from click.testing import CliRunner
-
 from cogov.experiments.batch import run_design
 from cogov.experiments.cli import main
 from cogov.experiments.design import DesignError, build_design, load_design

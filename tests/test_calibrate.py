@@ -7,10 +7,9 @@ import tomllib
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-
 from cogov.experiments.calibrate import Target, TargetsError, load_targets
-from cogov.experiments.paths import DEFAULT_TARGETS
 from cogov.experiments.cli import main
+from cogov.experiments.paths import DEFAULT_TARGETS
 from cogov.experiments.store import open_db
 from cogov.model import load_scenario
 

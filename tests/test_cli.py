@@ -6,7 +6,6 @@ import sys
 
 import sqlite_utils
 from click.testing import CliRunner
-
 from cogov.experiments.cli import main
 from cogov.model.levers import lever_table
 

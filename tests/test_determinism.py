@@ -1,7 +1,6 @@
 """One seed fixes a run exactly; different seeds give different runs."""
 
 import pandas as pd
-
 from cogov.model import load_scenario, simulate
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from cogov.model import load_scenario, simulate
 from cogov.model.model import CogovModel
 from cogov.model.params import CATEGORIES, Params

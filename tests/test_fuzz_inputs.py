@@ -11,11 +11,10 @@ import math
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
 from cogov.experiments.cli import main
 from cogov.model.levers import lever_index
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 LEVERS = lever_index()
 NUMERIC = sorted(n for n, lv in LEVERS.items() if lv.kind in ("int", "float") and lv.high is not None)

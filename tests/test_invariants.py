@@ -3,7 +3,6 @@ queued cases, capacities and resident attributes stay in range."""
 
 import numpy as np
 import pytest
-
 from cogov.model import CogovModel, load_scenario
 from cogov.model.disputes import Finder, Handler, State
 
@@ -116,7 +115,6 @@ def test_finished_runs_are_freed():
     """Mesa keeps every model in a class-level id counter until told; `simulate` tells it, so a worker
     that runs thousands of simulations does not keep them all."""
     import mesa
-
     from cogov.model import simulate
 
     params = load_scenario("co_governance", {"population.residents": 300}).params

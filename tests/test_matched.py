@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 import sqlite_utils
 from click.testing import CliRunner
-
 from cogov.experiments.cli import main
 from cogov.experiments.matched import BUDGET_LEVER, matched_budget, own_budgets, standing_per_10k_year
 from cogov.experiments.report import Report

@@ -16,11 +16,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from cogov.experiments.runs import derive_seed
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
-
-from cogov.experiments.runs import derive_seed
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 KERNEL = "cogov-test"

@@ -12,9 +12,8 @@ import re
 import textwrap
 from pathlib import Path
 
-import pytest
-
 import cogov.model.model as model_module
+import pytest
 from cogov.experiments.docs_gen import ODD_PATH, SEED_LINE, current_block, render_block, source_kind
 from cogov.model.levers import lever_table
 

@@ -9,7 +9,6 @@ import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-
 from cogov.experiments import patterns as v
 from cogov.experiments.batch import run_design
 from cogov.experiments.cli import main

@@ -19,8 +19,6 @@ import pandas as pd
 import psutil
 import pytest
 from click.testing import CliRunner
-
-from cogov.model import run as run_module
 from cogov.experiments import design as design_module
 from cogov.experiments.batch import run_design
 from cogov.experiments.cli import main
@@ -29,6 +27,7 @@ from cogov.experiments.engine import WORKER_DIED, LocalEngine
 from cogov.experiments.report import Report, write_report
 from cogov.experiments.runs import execute
 from cogov.experiments.store import StoreError, load_runs, open_db, record_run, store_error
+from cogov.model import run as run_module
 
 SMALL = {"population.residents": 300}
 PRESETS = ["administrative_only", "co_governance"]

@@ -4,13 +4,12 @@ import re
 import warnings
 
 import pytest
-from matplotlib import font_manager
-
 from cogov.experiments.batch import run_design
 from cogov.experiments.design import build_design
 from cogov.experiments.engine import LocalEngine
 from cogov.experiments.report import FONT_FILE, cjk_font, write_report
 from cogov.experiments.store import experiment_row, open_db
+from matplotlib import font_manager
 
 SMALL = {"replicates": 3, "steps": 60, "set": {"population.residents": 1000}}
 GLYPH_WARNING = re.compile(r"missing from font|Glyph .* missing", re.IGNORECASE)

@@ -5,9 +5,15 @@ import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-
 from cogov.experiments.cli import main
-from cogov.experiments.scenario_discovery import DEFAULT_UNCERTAIN, Discovery, choose_box, resolve_uncertain, run_cart, run_prim
+from cogov.experiments.scenario_discovery import (
+    DEFAULT_UNCERTAIN,
+    Discovery,
+    choose_box,
+    resolve_uncertain,
+    run_cart,
+    run_prim,
+)
 from cogov.experiments.store import open_db
 from cogov.model.levers import lever_index
 from cogov.model.scenario import ScenarioError

@@ -3,7 +3,6 @@
 import math
 
 import pytest
-
 from cogov.model import load_scenario, presets
 from cogov.model.costs import COMPONENTS
 

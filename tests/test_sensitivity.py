@@ -5,7 +5,6 @@ resume without new runs, clear errors."""
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-
 from cogov.experiments.cli import main
 from cogov.experiments.sensitivity import Factor, assumption_levers, assumption_range, resolve_factors
 from cogov.experiments.store import open_db

@@ -9,8 +9,6 @@ import time
 
 import numpy as np
 import pytest
-from fontTools.ttLib import TTFont
-
 from cogov.app import charts
 from cogov.app.live import Run, Runs, Settings, contrast
 from cogov.app.session import MAX_DAYS, Board, Sim, SimError
@@ -20,6 +18,7 @@ from cogov.model.disputes import OPEN_STATES, State
 from cogov.model.levers import lever_index
 from cogov.model.params import CATEGORIES
 from cogov.model.scenario import presets
+from fontTools.ttLib import TTFont
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,6 @@
 
 import pytest
 from click.testing import CliRunner
-
 from cogov.experiments.cli import main
 from cogov.model import ScenarioError, load_scenario
 

@@ -9,11 +9,21 @@ from pathlib import Path
 
 import click
 
-from ...model.outputs import KEY_METRICS, metric_names
 from ...model import DEFAULT_STEPS
+from ...model.outputs import KEY_METRICS, metric_names
 from ..paths import DEFAULT_TARGETS, RESULTS
-from .common import analysis_options, command_line, engine_options, err, fail, interruptible, open_engine, \
-    report_experiment, run_batch, store_runs
+from .common import (
+    analysis_options,
+    command_line,
+    engine_options,
+    err,
+    fail,
+    interruptible,
+    open_engine,
+    report_experiment,
+    run_batch,
+    store_runs,
+)
 
 PATTERN_REPLICATES = 10  # assumption: enough for the direction of the differences at 5,000 residents
 SENSITIVITY_METHODS = ("morris", "sobol")
@@ -115,7 +125,7 @@ def sensitivity(preset, method, lever_specs, outputs, contrast, n, replicates, s
         plan = Plan(name, method, preset, contrast, factors, n, replicates, steps, master_seed, fixed, notes)
         design = plan.design()
         # every point must be a valid scenario before anything runs
-        for label, scenario, ov in design.points[: 2 if contrast else 1]:
+        for _, scenario, ov in design.points[: 2 if contrast else 1]:
             load_scenario(scenario, ov)
     except ScenarioError as e:
         fail(str(e))
