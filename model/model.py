@@ -7,7 +7,13 @@ import mesa
 import numpy as np
 
 from .agents import (
-    OFFICE_TYPES, DeliberationForum, GovernmentOffice, GridWorker, PetitionOffice, QueueHandler, Resident,
+    OFFICE_TYPES,
+    DeliberationForum,
+    GovernmentOffice,
+    GridWorker,
+    PetitionOffice,
+    QueueHandler,
+    Resident,
     SocialOrganization,
 )
 from .arising import CategoryTables, arise

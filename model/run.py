@@ -4,16 +4,17 @@ metrics, time series and (optionally) the event log out."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import pandas as pd
 
+from . import DEFAULT_STEPS
 from .disputes import EventLog
 from .metrics import final_metrics
 from .model import CogovModel
 from .params import Params
-from . import DEFAULT_STEPS
 
 
 @dataclass

@@ -12,6 +12,7 @@ import zlib
 
 import numpy as np
 
+
 class Streams:
     """``streams.arising`` and so on: a `numpy.random.Generator` per phase or mechanism below, all
     fixed by `seed`."""

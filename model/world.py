@@ -14,7 +14,7 @@ from itertools import combinations
 import networkx as nx
 import numpy as np
 
-from .params import Population, Grid
+from .params import Grid, Population
 
 LOCAL, MIGRANT, ELDERLY = 0, 1, 2
 GROUPS = ("local", "migrant", "elderly")
