@@ -22,7 +22,6 @@ from .common import (
     open_engine,
     report_experiment,
     run_batch,
-    store_runs,
 )
 
 PATTERN_REPLICATES = 10  # assumption: enough for the direction of the differences at 5,000 residents
@@ -106,7 +105,6 @@ def sensitivity(preset, method, lever_specs, outputs, contrast, n, replicates, s
     from ...model.scenario import ScenarioError, load_scenario, parse_override
     from ..design import check_name
     from ..sensitivity import Plan, print_table, resolve_factors, write_outputs
-    from ..store import open_db
 
     name = name or f"sensitivity_{method}_{Path(preset).stem}" + (f"_vs_{Path(contrast).stem}" if contrast else "")
     check_name(name, "--name")
@@ -130,14 +128,9 @@ def sensitivity(preset, method, lever_specs, outputs, contrast, n, replicates, s
     except ScenarioError as e:
         fail(str(e))
         return
-    store = open_db(db)
-    engine = open_engine(engine_name, workers, scheduler)
-    err.print(f"{name}: {method}, {len(factors)} levers, {len(plan.labels())} sample rows"
-              + (" × 2 presets" if contrast else "") + f" × {replicates} replicates = {len(design.specs())} runs",
-              highlight=False)
-    summary = store_runs(store, design, engine, "sensitivity")
-    err.print(f"{name}: {summary.ran} runs in {summary.seconds:.1f} s ({summary.skipped} already stored, "
-              f"{summary.failed} failed) → {db}", highlight=False)
+    store = run_batch(design, "sensitivity", db, workers, engine_name, scheduler, lang, no_report=True,
+                      plan=f"{name}: {method}, {len(factors)} levers, {len(plan.labels())} sample rows"
+                      + (" × 2 presets" if contrast else "") + f" × {replicates} replicates = {len(design.specs())} runs")
     out_dir = Path(out_dir) if out_dir else RESULTS / name
     try:
         table, md = write_outputs(store, plan, outs, out_dir, command_line(), db, draw=not no_report)
@@ -261,7 +254,6 @@ def discover(policy, versus, uncertain, only, n, replicates, steps, master_seed,
     from ...model.scenario import ScenarioError, load_scenario, parse_override
     from ..design import check_name
     from ..scenario_discovery import Discovery, print_summary, resolve_uncertain, write_outputs
-    from ..store import open_db
 
     name = name or f"discover_{Path(policy).stem}_vs_{Path(versus).stem}"
     check_name(name, "--name")
@@ -280,13 +272,9 @@ def discover(policy, versus, uncertain, only, n, replicates, steps, master_seed,
     except ScenarioError as e:
         fail(str(e))
         return
-    store = open_db(db)
-    engine = open_engine(engine_name, workers, scheduler)
-    err.print(f"{name}: {len(factors)} uncertain levers, {n} scenarios × 2 arrangements × {replicates} "
-              f"replicate{'s' if replicates > 1 else ''} = {len(design.specs())} runs", highlight=False)
-    summary = store_runs(store, design, engine, "discovery")
-    err.print(f"{name}: {summary.ran} runs in {summary.seconds:.1f} s ({summary.skipped} already stored, "
-              f"{summary.failed} failed) → {db}", highlight=False)
+    store = run_batch(design, "discovery", db, workers, engine_name, scheduler, lang, no_report=True,
+                      plan=f"{name}: {len(factors)} uncertain levers, {n} scenarios × 2 arrangements × {replicates} "
+                      f"replicate{'s' if replicates > 1 else ''} = {len(design.specs())} runs")
     out_dir = Path(out_dir) if out_dir else RESULTS / name
     table, results, md = write_outputs(store, disc, out_dir, command_line(), db, threshold=threshold,
                                        peel_alpha=peel_alpha, mass_min=mass_min, draw=not no_report)

@@ -138,12 +138,14 @@ def store_runs(store, design, engine, kind: str):
             fail(str(e))
 
 
-def run_batch(design, kind, db, workers, engine_name, scheduler, lang, no_report):
+def run_batch(design, kind, db, workers, engine_name, scheduler, lang, no_report, plan: str | None = None):
+    """Run `design` into the store at `db` (saying first what it holds: `plan`, or its size), say how
+    it went, and write its report unless `no_report`. Returns the store."""
     from ..store import open_db
 
     store = open_db(db)
     engine = open_engine(engine_name, workers, scheduler)
-    err.print(f"{design.name}: {design.size():,} points × {design.replicates} replicates = "
+    err.print(plan or f"{design.name}: {design.size():,} points × {design.replicates} replicates = "
               f"{design.size() * design.replicates:,} runs", highlight=False)
     summary = store_runs(store, design, engine, kind)
     err.print(f"{design.name}: {summary.ran} runs in {summary.seconds:.1f} s ({summary.skipped} already stored, "
