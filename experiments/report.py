@@ -532,6 +532,12 @@ def figure_sections(rep: Report) -> list[tuple]:
     return blocks
 
 
+def stored_design(row: dict[str, Any], baseline: str) -> dict[str, Any]:
+    """The design as stored, naming the baseline it was compared with (stored as none when that is the first point)."""
+    design = json.loads(row["design"])
+    return {**design, "baseline": design.get("baseline") or baseline}
+
+
 def reproducibility_section(rep: Report) -> list[tuple]:
     row = rep.row
     planned = rep.design.size() * rep.design.replicates
@@ -546,7 +552,7 @@ def reproducibility_section(rep: Report) -> list[tuple]:
               ("table", [rep.t("item"), rep.t("value")], items), ("p", rep.t("seeds_note")),
               ("h", 3, rep.t("set")),
               ("table", [rep.t("lever"), rep.t("value"), rep.t("meaning")], fixed) if fixed else ("p", rep.t("none")),
-              ("h", 3, rep.t("design")), ("pre", json.dumps(json.loads(row["design"]), ensure_ascii=False, indent=2))]
+              ("h", 3, rep.t("design")), ("pre", json.dumps(stored_design(row, rep.baseline), ensure_ascii=False, indent=2))]
     if rep.points:
         blocks += point_parameters(rep)
     return blocks

@@ -107,3 +107,12 @@ def test_analysis_experiments_point_to_their_own_command(tmp_path):
     begin_experiment(db, "sa", kind="sensitivity")
     with pytest.raises(ValueError, match="`cogov sensitivity` writes its results"):
         write_report(db, "sa", tmp_path / "out")
+
+
+def test_the_report_names_the_baseline_of_its_design():
+    from cogov.experiments.report import stored_design
+
+    row = {"design": '{"name": "c", "baseline": null, "scenarios": ["administrative_only", "co_governance"]}'}
+    assert stored_design(row, "administrative_only")["baseline"] == "administrative_only"
+    row = {"design": '{"name": "c", "baseline": "co_governance"}'}
+    assert stored_design(row, "administrative_only")["baseline"] == "co_governance"
