@@ -1,6 +1,7 @@
 """The wheel is a self-contained package: built from the checkout, installed without it, it runs a
 preset from any folder and writes its results there."""
 
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -14,7 +15,11 @@ pytestmark = pytest.mark.slow
 
 
 def test_the_wheel_runs_a_preset_without_the_checkout(tmp_path):
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", str(ROOT), "-w", str(tmp_path)],
+    # built from a copy, so that no build folder left in the checkout leaks stale modules into the wheel
+    source = tmp_path / "source"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".git", ".venv", "build", "results", "*.egg-info",
+                                                                 "__pycache__", ".*_cache"))
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", str(source), "-w", str(tmp_path)],
                    check=True, cwd=tmp_path)
     wheel = next(tmp_path.glob("cogov-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
@@ -38,6 +43,12 @@ def test_the_wheel_runs_a_preset_without_the_checkout(tmp_path):
     where = subprocess.run([str(python), "-c", "import cogov.model; print(cogov.model.__file__)"], cwd=work,
                            check=True, capture_output=True, text=True).stdout
     assert where.startswith(site), where
+    # every module of the checkout is in the wheel
+    shipped = {n for n in names if n.endswith(".py")}
+    for part in ("model", "experiments", "app", "cogov"):
+        for f in (ROOT / part).rglob("*.py"):
+            rel = f.relative_to(ROOT / part)
+            assert "/".join(["cogov", *([part] if part != "cogov" else []), *rel.parts]) in shipped, f
     out = subprocess.run([str(venv / "bin" / "cogov"), "run", "co_governance", "--steps", "20",
                           "--set", "population.residents=2000"], cwd=work, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
