@@ -43,7 +43,6 @@ import numpy as np
 import pandas as pd
 import sqlite_utils
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-from scipy import stats
 
 from ..model import load_scenario, presets
 from ..model.levers import lever_index
@@ -51,6 +50,8 @@ from ..model.outputs import metric_names
 from ..model.scenario import is_file, read_toml, shorten
 from .batch import PointsDesign, run_design
 from .design import flatten
+from .stats import fmt_sig as fmt
+from .stats import mean_ci
 from .store import code_version, done_keys, load_runs, now
 
 MEDIATION_HANDLERS = (0, 1)  # Handler.GRID, Handler.MEDIATION
@@ -272,19 +273,13 @@ def mediation_success(db: sqlite_utils.Database, run_id: str) -> float:
     return row[0] / row[1] if row[1] else math.nan
 
 
-def mean_ci(x: pd.Series) -> tuple[float, float, float]:
-    x = pd.to_numeric(x, errors="coerce").dropna().to_numpy(dtype=float)
-    if not len(x):
-        return math.nan, math.nan, math.nan
-    m = float(x.mean())
-    if len(x) < 2:
-        return m, math.nan, math.nan
-    h = float(stats.t.ppf(0.975, len(x) - 1) * x.std(ddof=1) / math.sqrt(len(x)))
-    return m, m - h, m + h
+def _mean(values: pd.Series) -> float:
+    e = mean_ci(pd.to_numeric(values, errors="coerce"))
+    return e.mean if e else math.nan
 
 
 def loss_of(cal: Calibration, obs: pd.DataFrame) -> tuple[float, dict[str, float]]:
-    means = {t.metric: mean_ci(obs[t.metric])[0] if len(obs) else math.nan for t in cal.targets}
+    means = {t.metric: _mean(obs[t.metric]) if len(obs) else math.nan for t in cal.targets}
     return float(sum(t.term(means[t.metric]) for t in cal.targets)), means
 
 
@@ -319,12 +314,6 @@ def run_study(db, cal: Calibration, trials: int, engine, command: str, progress)
     df = pd.DataFrame(rows)
     df.attrs["ran"] = ran_total
     return df
-
-
-def fmt(x: Any) -> str:
-    if isinstance(x, (float, np.floating)):
-        return "—" if not math.isfinite(x) else f"{x:.4g}"
-    return str(x)
 
 
 def toml_value(v: Any) -> str:
@@ -404,7 +393,8 @@ def write_outputs(db, cal: Calibration, df: pd.DataFrame, out_dir: Path, command
     obs = observed(db, cal, best_row["point"])
     fit_rows = []
     for t in cal.targets:
-        m, lo, hi = mean_ci(obs[t.metric])
+        e = mean_ci(pd.to_numeric(obs[t.metric], errors="coerce"))
+        m, lo, hi = (e.mean, e.low, e.high) if e else (math.nan, math.nan, math.nan)
         fit_rows.append({"target": t.name, "metric": t.metric, "direction": t.direction, "value": t.value,
                          "tolerance": t.tolerance, "mean": m, "low": lo, "high": hi, "met": t.term(m) <= 1.0,
                          "source": t.source})

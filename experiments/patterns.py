@@ -29,9 +29,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import sqlite_utils
-from scipy import stats
 
 from .design import Design, build_design, label
+from .stats import Estimate, diff_ci, fmt_estimate, mean_ci
 from .store import load_runs, load_timeseries
 
 SEED_FILES = {
@@ -128,43 +128,6 @@ class Data:
 
 
 # --- estimates -------------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Estimate:
-    mean: float
-    low: float = math.nan
-    high: float = math.nan
-    n: int = 0
-
-
-def mean_ci(values: np.ndarray) -> Estimate | None:
-    v = np.asarray(values, dtype=float)
-    v = v[np.isfinite(v)]
-    if len(v) == 0:
-        return None
-    m = float(v.mean())
-    if len(v) < 2:
-        return Estimate(m, n=len(v))
-    half = float(stats.t.ppf(0.975, len(v) - 1) * v.std(ddof=1) / math.sqrt(len(v)))
-    return Estimate(m, m - half, m + half, len(v))
-
-
-def diff_ci(a: np.ndarray, b: np.ndarray) -> Estimate | None:
-    """Mean of a minus mean of b, with a 95% Welch interval (unpaired: independent seeds)."""
-    a, b = (np.asarray(x, dtype=float) for x in (a, b))
-    a, b = a[np.isfinite(a)], b[np.isfinite(b)]
-    if len(a) == 0 or len(b) == 0:
-        return None
-    d = float(a.mean() - b.mean())
-    if len(a) < 2 or len(b) < 2:
-        return Estimate(d, n=min(len(a), len(b)))
-    va, vb = a.var(ddof=1) / len(a), b.var(ddof=1) / len(b)
-    if va + vb == 0:
-        return Estimate(d, d, d, min(len(a), len(b)))
-    dof = (va + vb) ** 2 / (va ** 2 / (len(a) - 1) + vb ** 2 / (len(b) - 1))
-    half = float(stats.t.ppf(0.975, dof) * math.sqrt(va + vb))
-    return Estimate(d, d - half, d + half, min(len(a), len(b)))
-
 
 def ratio(num: Estimate | None, den: Estimate | None) -> Estimate | None:
     """A ratio of two means (no interval); undefined when the denominator is not positive."""
@@ -435,22 +398,6 @@ def experiments_of(name: str) -> list[str]:
 
 
 # --- presentation ----------------------------------------------------------------------------------------
-
-def fmt(x: float) -> str:
-    if not math.isfinite(x):
-        return "—"
-    ref = abs(x)
-    digits = 0 if ref >= 1000 else 1 if ref >= 100 else 2 if ref >= 1 else 3
-    return f"{x:+,.{digits}f}" if x < 0 else f"{x:,.{digits}f}"
-
-
-def fmt_estimate(e: Estimate | None) -> str:
-    if e is None:
-        return "—"
-    if math.isfinite(e.low):
-        return f"{fmt(e.mean)} [{fmt(e.low)}, {fmt(e.high)}]"
-    return fmt(e.mean)
-
 
 def expected_text(fact: Fact, lang: str) -> str:
     i = 0 if lang == "zh" else 1

@@ -36,13 +36,13 @@ import pandas as pd
 import sqlite_utils
 from matplotlib import font_manager
 from matplotlib.figure import Figure
-from scipy import stats
 
 from ..model.levers import lever_index
 from ..model.outputs import DAILY_SERIES, KEY_METRICS, OUTPUTS
 from ..model.scenario import ScenarioError, load_scenario
 from .design import Design, flatten
 from .palette import colours
+from .stats import ci_frame, welch_differences
 from .store import experiment_row, load_runs, load_timeseries, now
 
 LANGS = ("zh", "en")
@@ -150,24 +150,6 @@ TEXT: dict[str, tuple[str, str]] = {
 
 
 # --- statistics -----------------------------------------------------------------------------------
-
-def ci_frame(df: pd.DataFrame, by: list[str], value: str = "value") -> pd.DataFrame:
-    """Mean, sd, n and 95% t-interval of ``value`` within groups ``by`` (NaNs left out)."""
-    out = df.groupby(by, sort=False)[value].agg(["mean", "std", "count"]).rename(columns={"std": "sd", "count": "n"})
-    half = stats.t.ppf(0.975, out["n"] - 1) * out["sd"] / np.sqrt(out["n"])
-    return out.assign(low=out["mean"] - half, high=out["mean"] + half).reset_index()
-
-
-def welch_differences(summary: pd.DataFrame, baseline: str) -> pd.DataFrame:
-    """Each point's difference from the baseline per metric, with a 95% Welch interval."""
-    base = summary.loc[summary["point"] == baseline, ["metric", "mean", "sd", "n"]]
-    d = summary[summary["point"] != baseline].merge(base, on="metric", suffixes=("", "_b"))
-    va, vb = d["sd"] ** 2 / d["n"], d["sd_b"] ** 2 / d["n_b"]
-    dof = (va + vb) ** 2 / (va ** 2 / (d["n"] - 1) + vb ** 2 / (d["n_b"] - 1))
-    half = np.where(va + vb == 0, 0.0, stats.t.ppf(0.975, dof) * np.sqrt(va + vb))
-    diff = d["mean"] - d["mean_b"]
-    return d[["point", "metric"]].assign(mean=diff, low=diff - half, high=diff + half)
-
 
 def long(df: pd.DataFrame, by: list[str], metrics: list[str]) -> pd.DataFrame:
     return df.melt(id_vars=by, value_vars=metrics, var_name="metric")

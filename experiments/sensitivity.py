@@ -41,6 +41,7 @@ import sqlite_utils
 from ..model.levers import Lever, lever_index, lever_table
 from ..model.scenario import ScenarioError, load_scenario
 from .batch import PointsDesign
+from .stats import fmt_sig as _fmt
 from .store import code_version, done_keys, load_runs, now
 
 SCALE_LEVERS = {"population.residents"}  # scale, not behaviour: excluded from the default set
@@ -304,14 +305,6 @@ def analyse(plan: Plan, means: pd.DataFrame, outputs: list[str]) -> tuple[pd.Dat
         index = {f.name: f for f in plan.factors}
         table.insert(3, "range", table["lever"].map(lambda n: index[n].describe()))
     return table, notes
-
-
-def _fmt(x: Any) -> str:
-    if isinstance(x, float):
-        if math.isnan(x):
-            return "—"
-        return f"{x:.4g}"
-    return str(x)
 
 
 def markdown(plan: Plan, table: pd.DataFrame, noise: dict[str, float], notes: list[str], meta: dict[str, Any]) -> str:

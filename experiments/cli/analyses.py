@@ -158,8 +158,9 @@ def calibrate(targets_path, preset, fit_specs, trials, replicates, steps, master
               db, workers, engine_name, scheduler, lang, no_report):
     """Fit levers of a preset to the targets in TARGETS (TOML) with optuna; resumable from the store."""
     from ...model.scenario import ScenarioError, load_scenario, parse_override
-    from ..calibrate import Calibration, TargetsError, fmt, load_targets, parse_fit, run_study, write_outputs
+    from ..calibrate import Calibration, TargetsError, load_targets, parse_fit, run_study, write_outputs
     from ..design import check_name
+    from ..stats import fmt_sig as fmt
     from ..store import done_keys, open_db
 
     try:
