@@ -164,7 +164,7 @@ def _check_range(index, lever: str, lo: float, hi: float, where: str) -> None:
 
 def parse_fit(specs: list[str], defaults: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
     """``--fit lever[=LOW:HIGH]``; a lever without a range takes it from the targets file or its source."""
-    from .sensitivity import assumption_range, parse_range_spec
+    from .factors import assumption_range, parse_range_spec
 
     index = lever_index()
     out: dict[str, tuple[float, float]] = {}

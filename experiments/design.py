@@ -121,10 +121,10 @@ class Design(BaseModel):
             combos = itertools.product(*(self.factorial[n] for n in names))
             return [(label(names, c), self.base, {**self.set, **dict(zip(names, c))}) for c in combos]
         if self.lhs:
-            from scipy.stats import qmc
+            from .factors import latin_hypercube
 
             names = list(self.lhs.ranges)
-            unit = qmc.LatinHypercube(d=len(names), seed=self.master_seed).random(self.lhs.samples)
+            unit = latin_hypercube(len(names), self.lhs.samples, self.master_seed)
             index = lever_index()
             pts = []
             for i, row in enumerate(unit):

@@ -11,7 +11,7 @@ cross-check.
   both arrangements leave at the same value (a lever the arrangements set differently is the policy
   difference itself, not an uncertainty about the world). The default set (`DEFAULT_UNCERTAIN`) is
   the capacity, skill, fit, growth, load and feedback assumptions the comparison turns on; each is
-  varied over the range its source states (read by `experiments.sensitivity.assumption_range`).
+  varied over its plausible range (``plausible`` in the schema; `experiments.factors.assumption_range`).
   ``--uncertain NAME[=LOW:HIGH]`` adds a lever or changes a range; ``--only`` drops the defaults.
 - **Sampling.** A Latin hypercube of ``n`` scenarios (``scipy.stats.qmc.LatinHypercube`` seeded by
   the master seed), mapped linearly to each range (integers rounded).
@@ -56,12 +56,12 @@ import sqlite_utils
 from ..model.levers import lever_index
 from ..model.scenario import ScenarioError, load_scenario
 from .batch import PointsDesign
+from .factors import Factor, assumption_range, latin_hypercube, make_factor, parse_range_spec
 from .runs import derive_seed
-from .sensitivity import Factor, assumption_range, make_factor, parse_range_spec
 from .store import code_version, done_keys, load_runs, now
 
 # The default uncertainties: assumptions both presets share that the comparison turns on. Each is
-# varied over the range its own source states (`cogov levers` shows it; docs/levers.md lists it).
+# varied over its plausible range (`cogov levers` shows it; docs/levers.md lists it).
 DEFAULT_UNCERTAIN = (
     "offices.capacity_per_day",          # what offices can take: the reference's only capacity
     "offices.skill",                     # how well offices settle what they take
@@ -198,9 +198,7 @@ class Discovery:
 
     @cached_property
     def _unit(self) -> np.ndarray:
-        from scipy.stats import qmc
-
-        return qmc.LatinHypercube(d=len(self.factors), rng=np.random.default_rng(self.master_seed)).random(self.n)
+        return latin_hypercube(len(self.factors), self.n, self.master_seed)
 
     def unit(self) -> np.ndarray:
         """The Latin hypercube on [0, 1]^d, one row per scenario (deterministic given the master seed)."""

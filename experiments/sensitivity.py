@@ -6,10 +6,10 @@ from the stored metrics — so rerunning the same command resumes the runs and r
 
 - **Levers.** By default every lever whose source says ``assumption`` (DESIGN: "a default with no
   seed behind it is marked assumption … with a range that sensitivity analysis explores"), over
-  the range the source states (``assumption: 0.1–0.7``; ``±0.15`` around the default; ``±50%``;
-  ``×0.5–×2``), clipped to the lever's allowed range. ``population.residents`` is left out (it sets
-  the scale and the run time, not a behaviour). ``--levers`` chooses others, with an optional
-  range ``lever=LOW:HIGH``; a lever without a stated range needs one.
+  its plausible range (``plausible=(low, high)`` in the schema, within the lever's allowed range).
+  ``population.residents`` is left out (it sets the scale and the run time, not a behaviour).
+  ``--levers`` chooses others, with an optional range ``lever=LOW:HIGH``; a lever without a
+  plausible range needs one.
 - **Kinds.** Every factor is sampled on [0, 1] and mapped to its range: floats linearly, integers
   linearly then rounded, booleans to two levels (false below ½), choices to equal bins. Indices
   are therefore per full range of a lever, comparable across levers.
@@ -28,7 +28,6 @@ from the stored metrics — so rerunning the same command resumes the runs and r
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import asdict, dataclass
 from functools import cached_property
 from pathlib import Path
@@ -38,113 +37,13 @@ import numpy as np
 import pandas as pd
 import sqlite_utils
 
-from ..model.levers import Lever, lever_index, lever_table
 from ..model.scenario import ScenarioError, load_scenario
 from .batch import PointsDesign
+from .factors import SCALE_LEVERS, Factor, assumption_levers, make_factor, parse_range_spec
 from .stats import fmt_sig as _fmt
 from .store import code_version, done_keys, load_runs, now
 
-SCALE_LEVERS = {"population.residents"}  # scale, not behaviour: excluded from the default set
 NUM_LEVELS = 4  # Morris grid levels (Saltelli et al. 2008 recommend 4 with about 10 trajectories)
-
-_NUM = r"-?[\d,]*\.?\d+"
-_RANGE = re.compile(rf"¥?({_NUM})\s*[–-]\s*¥?({_NUM})")
-_TIMES = re.compile(rf"×\s*({_NUM})\s*[–-]\s*×\s*({_NUM})")
-_PLUSMINUS = re.compile(rf"±\s*({_NUM})\s*(%?)")
-
-
-def _num(text: str) -> float:
-    return float(text.replace(",", ""))
-
-
-def assumption_range(lv: Lever) -> tuple[float, float] | None:
-    """The range an ``assumption`` source states for a numeric lever, clipped to what it allows."""
-    src = lv.source
-    at = src.find("assumption")
-    if at < 0 or lv.kind not in ("int", "float"):
-        return None
-    text = re.split(r"[;(]", src[at + len("assumption"):].lstrip(": "), maxsplit=1)[0]
-    d = float(lv.default)
-    lo = hi = None
-    if m := _TIMES.search(text):
-        lo, hi = d * _num(m[1]), d * _num(m[2])
-    elif m := _PLUSMINUS.search(text):
-        x = _num(m[1])
-        lo, hi = (d * (1 - x / 100), d * (1 + x / 100)) if m[2] else (d - x, d + x)
-    elif m := _RANGE.search(text):
-        lo, hi = _num(m[1]), _num(m[2])
-    if lo is None:
-        return None
-    if lv.low is not None:
-        lo = max(lo, lv.low)
-    if lv.high is not None:
-        hi = min(hi, lv.high)
-    return (lo, hi) if lo < hi else None
-
-
-def assumption_levers() -> list[Lever]:
-    """Levers whose source is marked ``assumption`` and states a range (the default factor set)."""
-    return [lv for lv in lever_table() if "assumption" in lv.source and lv.name not in SCALE_LEVERS
-            and assumption_range(lv) is not None]
-
-
-@dataclass(frozen=True)
-class Factor:
-    """A lever varied over [low, high] (numeric) or over its levels (bool, choice)."""
-
-    name: str
-    kind: str
-    low: float = 0.0
-    high: float = 1.0
-    levels: tuple[Any, ...] = ()
-
-    def value(self, u: float) -> Any:
-        if self.kind == "bool":
-            return bool(u >= 0.5)
-        if self.kind == "choice":
-            return self.levels[min(int(u * len(self.levels)), len(self.levels) - 1)]
-        x = self.low + float(u) * (self.high - self.low)
-        return int(round(x)) if self.kind == "int" else x
-
-    def describe(self) -> str:
-        if self.kind in ("bool", "choice"):
-            return " · ".join(str(v).lower() for v in self.levels) + " (levels)"
-        return f"{self.low:g} – {self.high:g}" + (" (rounded)" if self.kind == "int" else "")
-
-
-def parse_range_spec(text: str, origin: str) -> tuple[str, tuple[float, float] | None]:
-    """``lever`` or ``lever=LOW:HIGH``."""
-    if "=" not in text:
-        return text.strip(), None
-    name, rng = (s.strip() for s in text.split("=", 1))
-    try:
-        lo, hi = (float(x) for x in rng.split(":"))
-    except ValueError:
-        lo = hi = math.nan
-    if not (math.isfinite(lo) and math.isfinite(hi)):
-        raise ScenarioError(f"{origin}: `{name}` = {rng!r}: a range is LOW:HIGH of finite numbers, e.g. {name}=0.1:0.7")
-    return name, (lo, hi)
-
-
-def make_factor(name: str, rng: tuple[float, float] | None, origin: str) -> Factor:
-    index = lever_index()
-    lv = index.get(name)
-    if lv is None or lv.kind == "list":
-        raise ScenarioError(f"{origin}: `{name}` is not a lever one can vary; `cogov levers` lists them all")
-    if lv.kind == "bool":
-        return Factor(name, "bool", levels=(False, True))
-    if lv.kind == "choice":
-        return Factor(name, "choice", levels=lv.choices)
-    rng = rng or assumption_range(lv)
-    if rng is None:
-        raise ScenarioError(f"{origin}: `{name}` states no assumption range; give one as {name}=LOW:HIGH "
-                            f"(allowed: {lv.allowed})")
-    lo, hi = rng
-    if not lo < hi:
-        raise ScenarioError(f"{origin}: `{name}` = {lo:g}:{hi:g}: low must be below high")
-    if (lv.low is not None and lo < lv.low) or (lv.high is not None and hi > lv.high):
-        raise ScenarioError(f"{origin}: `{name}` = {lo:g}:{hi:g}: outside what the lever allows ({lv.allowed})")
-    return Factor(name, lv.kind, float(lo), float(hi))
 
 
 def resolve_factors(specs: list[str], base: str, contrast: str | None, fixed: dict[str, Any],
@@ -155,7 +54,7 @@ def resolve_factors(specs: list[str], base: str, contrast: str | None, fixed: di
         pairs = [parse_range_spec(s, origin) for s in specs]
     else:
         pairs = [(lv.name, None) for lv in assumption_levers()]
-        notes.append(f"levers: every lever whose source is marked `assumption` and states a range "
+        notes.append(f"levers: every lever whose source is marked `assumption` and has a plausible range "
                      f"({len(pairs)}), without {', '.join(sorted(SCALE_LEVERS))} (scale, not behaviour)")
     factors = [make_factor(n, r, origin) for n, r in pairs]
     names = [f.name for f in factors]

@@ -28,6 +28,7 @@ class Lever:
     low: float | None = None
     high: float | None = None
     choices: tuple[str, ...] = ()
+    plausible: tuple[float, float] | None = None  # where an assumption is believed to lie, within low–high
 
 
 def _bounds(field) -> tuple[float | None, float | None]:
@@ -56,8 +57,18 @@ def _leaf(name: str, field) -> Lever:
     return Lever(
         name=name, kind=kind, default=field.default, unit=extra.get("unit", ""), allowed=allowed,
         source=extra.get("source", ""), en=field.description or "", zh=extra.get("zh", ""),
-        low=low, high=high, choices=choices,
+        low=low, high=high, choices=choices, plausible=_within(extra.get("plausible"), low, high),
     )
+
+
+def _within(plausible: list[float] | None, low: float | None, high: float | None) -> tuple[float, float] | None:
+    """A plausible range clipped to what the lever allows (a range around a default near a bound)."""
+    if plausible is None:
+        return None
+    lo, hi = plausible
+    lo = lo if low is None else max(lo, low)
+    hi = hi if high is None else min(hi, high)
+    return (lo, hi) if lo < hi else None
 
 
 def _fmt(x: float | None) -> str:

@@ -64,7 +64,7 @@ def test_every_lever_documented():
 def test_lever_docs_are_generated_from_the_schema():
     from pathlib import Path
 
-    from cogov.experiments.cli import levers_markdown
+    from cogov.experiments.docs_gen import levers_markdown
 
     doc = (Path(__file__).parent.parent / "docs" / "levers.md").read_text(encoding="utf-8")
     assert levers_markdown(lever_table()) in doc, "docs/levers.md is stale: run `make docs`"

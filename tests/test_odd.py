@@ -109,6 +109,19 @@ def test_source_is_a_seed_a_public_figure_or_a_ranged_assumption(lever):
     )
 
 
+def test_every_numeric_assumption_has_a_plausible_range():
+    """What sensitivity analysis and scenario discovery vary over is structured, not read from prose."""
+    not_ranged = {"population.residents": "scale, not behaviour",
+                  "budget.standing_per_10k": "a policy choice (off by default), varied on the command line"}
+    missing = [lv.name for lv in lever_table() if "assumption" in lv.source and lv.kind in ("int", "float")
+               and lv.plausible is None and lv.name not in not_ranged]
+    assert not missing, f"give these levers `plausible=(low, high)` in model/params.py: {missing}"
+    for lv in lever_table():
+        if lv.plausible is not None:
+            lo, hi = lv.plausible
+            assert lo < hi and (lv.low is None or lo >= lv.low) and (lv.high is None or hi <= lv.high), lv.name
+
+
 def test_cited_seed_lines_are_quoted_in_seed_passages():
     quoted = set(SEED_LINE.findall(SEED_PASSAGES.read_text(encoding="utf-8")))
     cited = [(lv.name, m) for lv in lever_table() for m in SEED_LINE.findall(lv.source)]

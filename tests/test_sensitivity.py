@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 from cogov.experiments.cli import main
-from cogov.experiments.sensitivity import Factor, assumption_levers, assumption_range, resolve_factors
+from cogov.experiments.factors import Factor, assumption_levers, assumption_range
+from cogov.experiments.sensitivity import resolve_factors
 from cogov.experiments.store import open_db
 from cogov.model.levers import lever_index
 from cogov.model.scenario import ScenarioError

@@ -8,9 +8,9 @@ import click
 from .analyses import calibrate, discover, sensitivity, validate
 from .batches import compare, export, report, sweep
 from .common import CommandGroup
-from .one_run import levers, levers_markdown, run, scenarios, ui
+from .one_run import levers, run, scenarios, ui
 
-__all__ = ["levers_markdown", "main"]
+__all__ = ["main"]
 
 
 @click.group(cls=CommandGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -87,7 +87,7 @@ def validate(replicates, master_seed, steps, overrides, facts, name, markdown, d
 @click.option("--method", type=click.Choice(SENSITIVITY_METHODS), default="morris", show_default=True,
               help="Morris screening (elementary effects) or Sobol indices (Saltelli sampling).")
 @click.option("--levers", "lever_specs", default="", metavar="LEVER[=LOW:HIGH],…",
-              help="Comma-separated levers to vary [default: every lever marked assumption, over its stated range].")
+              help="Comma-separated levers to vary [default: every lever marked assumption, over its plausible range (`cogov levers`)].")
 @click.option("--outputs", default=",".join(KEY_METRICS), show_default=True, help="Comma-separated metrics to analyse.")
 @click.option("--contrast", default=None, metavar="PRESET",
               help="Also run every sample on this preset and analyse the difference PRESET − CONTRAST.")
@@ -230,7 +230,7 @@ def calibrate(targets_path, preset, fit_specs, trials, replicates, steps, master
 @click.option("--versus", default=VERSUS, show_default=True, help="The arrangement it is compared with.")
 @click.option("--uncertain", "uncertain", multiple=True, metavar="LEVER[=LOW:HIGH]",
               help="Add a lever to the sampled assumptions, or change a default one's range (repeatable; "
-                   "commas allowed). Without a range, the range its source states.")
+                   "commas allowed). Without a range, its plausible range (`cogov levers`).")
 @click.option("--only", is_flag=True, help="Sample only the --uncertain levers, not the default set.")
 @click.option("-n", "--n", "n", type=click.IntRange(2, 100_000), default=200, show_default=True,
               help="Scenarios (Latin hypercube samples).")

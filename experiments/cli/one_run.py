@@ -112,27 +112,20 @@ def levers(markdown):
     from rich.table import Table
 
     from ...model.levers import lever_table
+    from ..docs_gen import plausible_text
 
     rows = lever_table()
     if markdown:
+        from ..docs_gen import levers_markdown
+
         click.echo(levers_markdown(rows))
         return
     table = Table(show_header=True, header_style="bold", show_lines=False)
-    for col in ("lever", "unit", "allowed", "default", "source"):
+    for col in ("lever", "unit", "allowed", "default", "plausible", "source"):
         table.add_column(col, overflow="fold")
     for lv in rows:
-        table.add_row(lv.name, lv.unit, lv.allowed, str(lv.default), lv.source)
+        table.add_row(lv.name, lv.unit, lv.allowed, str(lv.default), plausible_text(lv), lv.source)
     Console(width=max(Console().width, 160)).print(table)
-
-
-def levers_markdown(rows) -> str:
-    lines = ["| lever | 中文 | meaning | unit | allowed | default | source |", "|---|---|---|---|---|---|---|"]
-    for lv in rows:
-        cells = (lv.name, lv.zh, lv.en, lv.unit, lv.allowed, json.dumps(lv.default, ensure_ascii=False), lv.source)
-        lines.append("| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |")
-    return "\n".join(lines)
-
-
 
 
 @click.command()
