@@ -251,7 +251,6 @@ class Calibration:
 def observed(db: sqlite_utils.Database, cal: Calibration, label: str) -> pd.DataFrame:
     """Per replicate of a point, the value of every target's metric."""
     runs = load_runs(db, cal.name)
-    runs = runs.loc[:, ~runs.columns.duplicated()]
     runs = runs[runs["point"] == label]
     metrics = sorted({t.metric for t in cal.targets})
     out = pd.DataFrame({"run_id": runs["id"].to_numpy(), "replicate": runs["replicate"].to_numpy()})
@@ -259,7 +258,7 @@ def observed(db: sqlite_utils.Database, cal: Calibration, label: str) -> pd.Data
         if m == "mediation_success_rate":
             out[m] = out["run_id"].map(lambda rid: mediation_success(db, rid))
         else:
-            out[m] = pd.to_numeric(runs[m], errors="coerce").to_numpy() if m in runs.columns else np.nan
+            out[m] = runs[m].to_numpy() if m in runs.columns else np.nan
     return out
 
 

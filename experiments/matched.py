@@ -27,7 +27,7 @@ def standing_per_10k_year(runs: pd.DataFrame) -> pd.Series:
     """Each run's standing cost in ¥ per 10,000 residents per year."""
     residents = runs["params"].map(lambda s: json.loads(s)["population"]["residents"])
     steps = pd.to_numeric(runs["steps"])
-    return pd.to_numeric(runs["cost_standing"]) / (residents / 10_000) / (steps / 365.0)
+    return runs["cost_standing"] / (residents / 10_000) / (steps / 365.0)
 
 
 def own_budgets(db: sqlite_utils.Database, experiment: str) -> pd.Series:

@@ -111,7 +111,7 @@ class Data:
         """The final metric of every replicate of the point (missing values left out)."""
         if name not in self.runs.columns:
             return np.array([])
-        v = pd.to_numeric(self._runs(p)[name], errors="coerce").to_numpy(dtype=float)
+        v = self._runs(p)[name].to_numpy(dtype=float)
         return v[np.isfinite(v)]
 
     def param(self, p: Point, section: str, name: str) -> Any:
@@ -124,7 +124,7 @@ class Data:
             return pd.DataFrame()
         ids = set(self._runs(p)["id"])
         s = self.series[self.series["run_id"].isin(ids)]
-        return s.pivot_table(index="day", columns="run_id", values=column, aggfunc="first").apply(pd.to_numeric, errors="coerce")
+        return s.pivot_table(index="day", columns="run_id", values=column, aggfunc="first")
 
 
 # --- estimates -------------------------------------------------------------------------------------------
@@ -236,7 +236,7 @@ def _paper_gap(data: Data, p: Point) -> np.ndarray:
     cols = ["reported_resolution_rate", "resolution_rate"]
     if not set(cols) <= set(data.runs.columns):
         return np.array([])
-    ok = data._runs(p)[cols].apply(pd.to_numeric, errors="coerce").dropna()
+    ok = data._runs(p)[cols].dropna()
     return (ok[cols[0]] - ok[cols[1]]).to_numpy()
 
 

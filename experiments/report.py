@@ -183,14 +183,7 @@ class Report:
     def load(cls, db: sqlite_utils.Database, experiment: str, lang: str, out_dir: Path) -> Report:
         row = experiment_row(db, experiment)
         design = Design.model_validate(json.loads(row["design"]))
-        runs = load_runs(db, experiment)
-        runs = runs.loc[:, ~runs.columns.duplicated()]
-        numeric = [c for c in runs.columns if c in LABELS or c in design.metrics]
-        runs[numeric] = runs[numeric].apply(pd.to_numeric, errors="coerce")
-        series = load_timeseries(db, experiment)
-        present = [c for c in SERIES if c in series.columns]
-        series[present] = series[present].apply(pd.to_numeric, errors="coerce")
-        return cls(row, design, runs, series, lang, out_dir)
+        return cls(row, design, load_runs(db, experiment), load_timeseries(db, experiment), lang, out_dir)
 
     def t(self, key: str, **values: Any) -> str:
         return TEXT[key][LANGS.index(self.lang)].format(**values)

@@ -231,12 +231,10 @@ def scenario_table(db: sqlite_utils.Database, disc: Discovery) -> tuple[pd.DataF
     POLICY − VERSUS with their replicate standard errors, and the case-of-interest flags."""
     notes: list[str] = []
     runs = load_runs(db, disc.name)
-    runs = runs.loc[:, ~runs.columns.duplicated()]
     x = disc.inputs()
     cols = list(OUTCOMES.values())
     if len(runs):
         vals = runs[["point", "replicate", *cols]].copy()
-        vals[cols] = vals[cols].apply(pd.to_numeric, errors="coerce")
         vals[["scenario", "preset"]] = vals["point"].str.split(":", n=1, expand=True)
     else:
         vals = pd.DataFrame(columns=["scenario", "preset", "replicate", *cols])

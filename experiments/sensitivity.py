@@ -148,12 +148,10 @@ def point_means(db: sqlite_utils.Database, plan: Plan, outputs: list[str]) -> tu
     """Per sample row, the replicate mean of each output (base − contrast with a contrast), and each
     output's replicate noise (mean standard error of a point's mean)."""
     runs = load_runs(db, plan.name)
-    runs = runs.loc[:, ~runs.columns.duplicated()]
     missing = [o for o in outputs if o not in runs.columns]
     if missing:
         raise ScenarioError(f"--outputs: not a stored metric: {', '.join(missing)}")
     vals = runs[["point", "replicate", *outputs]].copy()
-    vals[outputs] = vals[outputs].apply(pd.to_numeric, errors="coerce")
     if plan.contrast:
         vals["row"] = vals["point"].str.replace(".contrast", "", regex=False)
         vals["side"] = np.where(vals["point"].str.endswith(".contrast"), "c", "b")

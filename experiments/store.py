@@ -274,17 +274,30 @@ def _finished(db: sqlite_utils.Database, experiment: str, table: str, sql: str, 
 
 @guarded
 def load_runs(db: sqlite_utils.Database, experiment: str) -> pd.DataFrame:
-    """Finished runs of an experiment joined with their metrics, one row per run."""
-    return _finished(db, experiment, "metrics",
+    """Finished runs of an experiment joined with their metrics, one row per run; every metric is a
+    number (NaN where a run had none)."""
+    runs = _finished(db, experiment, "metrics",
                      "select r.*, m.* from runs r join metrics m on m.run_id = r.id "
                      "where r.experiment = ? and r.status = 'done' order by r.id",
                      ["id", "point", "replicate", "run_id"])
+    return _numeric(runs.loc[:, ~runs.columns.duplicated()], db, "metrics")
 
 
 @guarded
 def load_timeseries(db: sqlite_utils.Database, experiment: str) -> pd.DataFrame:
     """Daily series of an experiment's finished runs, with each run's point and replicate."""
-    return _finished(db, experiment, "timeseries",
-                     "select r.point, r.replicate, t.* from timeseries t join runs r on r.id = t.run_id "
-                     "where r.experiment = ? and r.status = 'done' order by t.run_id, t.day",
-                     ["point", "replicate", "run_id", "day"])
+    series = _finished(db, experiment, "timeseries",
+                       "select r.point, r.replicate, t.* from timeseries t join runs r on r.id = t.run_id "
+                       "where r.experiment = ? and r.status = 'done' order by t.run_id, t.day",
+                       ["point", "replicate", "run_id", "day"])
+    return _numeric(series, db, "timeseries")
+
+
+def _numeric(frame: pd.DataFrame, db: sqlite_utils.Database, table: str) -> pd.DataFrame:
+    """The columns of `table` (metrics or series) as numbers: SQLite keeps a column's first type,
+    so a metric that was none in the first run would otherwise come back as text."""
+    if table not in db.table_names():
+        return frame
+    columns = [c for c in db[table].columns_dict if c not in ("run_id", "day") and c in frame.columns]
+    frame[columns] = frame[columns].apply(pd.to_numeric, errors="coerce")
+    return frame

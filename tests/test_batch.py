@@ -197,3 +197,17 @@ def test_numbers_missing_in_the_first_rows_are_stored_as_numbers(tmp_path):
     kinds = {k for (k,) in db.execute("select distinct typeof(resolution_rate) from timeseries")}
     assert kinds == {"null", "real"}
     assert {k for (k,) in db.execute("select typeof(case_satisfaction) from metrics")} == {"null", "real"}
+
+
+def test_stored_metrics_come_back_as_numbers_even_when_the_first_run_had_none(tmp_path):
+    """SQLite keeps a column's first type: a metric that was none in the first run is read back as a number."""
+    from cogov.experiments.store import load_runs, load_timeseries, open_db
+
+    db = open_db(tmp_path / "t.db")
+    db["runs"].insert_all([{"id": i, "experiment": "e", "point": "p", "replicate": i, "status": "done"} for i in (1, 2)])
+    db["metrics"].insert_all([{"run_id": 1, "resolution_rate": None}, {"run_id": 2, "resolution_rate": "0.5"}])
+    db["timeseries"].insert_all([{"run_id": 1, "day": 0, "petitions": None}, {"run_id": 2, "day": 0, "petitions": "3"}])
+    runs = load_runs(db, "e")
+    assert runs["resolution_rate"].dtype.kind == "f" and runs["resolution_rate"].tolist()[1] == 0.5
+    assert list(runs.columns).count("run_id") == 1
+    assert load_timeseries(db, "e")["petitions"].tolist()[1] == 3
