@@ -50,6 +50,7 @@ from ..model.outputs import metric_names
 from ..model.scenario import is_file, read_toml, shorten
 from .batch import PointsDesign, run_design
 from .design import flatten
+from .documents import reproduce, write_documents
 from .stats import fmt_sig as fmt
 from .stats import mean_ci
 from .store import code_version, done_keys, load_runs, now
@@ -423,10 +424,11 @@ def write_outputs(db, cal: Calibration, df: pd.DataFrame, out_dir: Path, command
         for part in k.split("."):
             d = d[part]
         lines.append(f"| {k} | {fmt(v)} | {cal.ranges[k][0]:g} – {cal.ranges[k][1]:g} | {fmt(d)} |")
-    lines += ["", "![loss per trial](history.png)", "", "## Reproduce", "", f"- command: `{command}`",
-              f"- master seed: {cal.master_seed}", f"- code version: {meta['code_version']}", f"- date: {meta['date']}",
-              f"- calibrated scenario: `{toml_path.name}` (`cogov run {toml_path}`)",
-              f"- runs stored: {len(done_keys(db, cal.name))} (experiment `{cal.name}`)", ""]
-    (out_dir / "fit_report.md").write_text("\n".join(lines), encoding="utf-8")
-    return {"toml": toml_path, "report": out_dir / "fit_report.md", "fit": fit_rows, "best": best,
+    lines += ["", "![loss per trial](history.png)", ""]
+    lines += reproduce([("command", f"`{command}`"), ("master seed", cal.master_seed),
+                        ("code version", meta["code_version"]), ("date", meta["date"]),
+                        ("calibrated scenario", f"`{toml_path.name}` (`cogov run {toml_path}`)"),
+                        ("runs stored", f"{len(done_keys(db, cal.name))} (experiment `{cal.name}`)")])
+    paths = write_documents("\n".join(lines), out_dir, "fit_report", f"Calibration: {cal.name}")
+    return {"toml": toml_path, "report": paths["markdown"], "fit": fit_rows, "best": best,
             "best_loss": meta["best_loss"]}

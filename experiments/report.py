@@ -656,7 +656,11 @@ def markdown_block(block: tuple) -> str:
 
 
 def render_html(blocks: list[tuple], title: str, lang: str) -> str:
-    body = "\n".join(map(html_block, blocks))
+    return page_html("\n".join(map(html_block, blocks)), title, lang)
+
+
+def page_html(body: str, title: str, lang: str) -> str:
+    """A self-contained page around a report's body: every report, the analyses' too, looks the same."""
     return (f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>{html.escape(title)}</title>\n'
             f"<style>{CSS}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")

@@ -56,6 +56,7 @@ import sqlite_utils
 from ..model.levers import lever_index
 from ..model.scenario import ScenarioError, load_scenario
 from .batch import PointsDesign
+from .documents import reproduce, write_documents
 from .factors import Factor, assumption_range, latin_hypercube, make_factor, parse_range_spec
 from .runs import derive_seed
 from .store import code_version, done_keys, load_runs, now
@@ -608,12 +609,11 @@ def markdown(disc: Discovery, table: pd.DataFrame, results: dict[str, TargetResu
                 L += [f"![cart tree]({figures[f'cart_tree_{target}'][0]})", ""]
     if notes:
         L += ["## Notes", ""] + [f"- {n}" for n in notes] + [""]
-    L += ["## Reproduce", "", f"- command: `{meta['command']}`", f"- master seed: {disc.master_seed}",
-          f"- code version of the runs: {meta['run_code']}; of this analysis: {meta['code_version']}",
-          f"- date: {meta['date']}",
-          f"- runs stored: {meta['runs']} (experiment `{disc.name}` in {meta['db']})",
-          f"- PRIM: ema_workbench {meta['ema_version']}, peel α {meta['peel_alpha']:g}, minimum mass "
-          f"{meta['mass_min']:g}, density threshold {threshold:g}", ""]
+    L += reproduce([("command", f"`{meta['command']}`"), ("master seed", disc.master_seed),
+                    ("code version of the runs", f"{meta['run_code']}; of this analysis: {meta['code_version']}"),
+                    ("date", meta["date"]), ("runs stored", f"{meta['runs']} (experiment `{disc.name}` in {meta['db']})"),
+                    ("PRIM", f"ema_workbench {meta['ema_version']}, peel α {meta['peel_alpha']:g}, minimum mass "
+                             f"{meta['mass_min']:g}, density threshold {threshold:g}")])
     return "\n".join(L)
 
 
@@ -781,6 +781,6 @@ def write_outputs(db: sqlite_utils.Database, disc: Discovery, out_dir: Path, com
     figures = plots(disc, table, results, out_dir, threshold) if draw else {}
     meta = {"command": command, "code_version": code_version(), "date": now(), "runs": len(done_keys(db, disc.name)),
             "db": db_path, "run_code": run_code_versions(db, disc.name), "ema_version": version("ema_workbench"), "peel_alpha": peel_alpha, "mass_min": mass_min}
-    md = out_dir / "discovery.md"
-    md.write_text(markdown(disc, table, results, disc.notes + notes, meta, threshold, figures), encoding="utf-8")
-    return table, results, md
+    text = markdown(disc, table, results, disc.notes + notes, meta, threshold, figures)
+    paths = write_documents(text, out_dir, "discovery", f"Scenario discovery: {disc.name}")
+    return table, results, paths["markdown"]

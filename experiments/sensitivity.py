@@ -39,6 +39,7 @@ import sqlite_utils
 
 from ..model.scenario import ScenarioError, load_scenario
 from .batch import PointsDesign
+from .documents import reproduce, write_documents
 from .factors import SCALE_LEVERS, Factor, assumption_levers, make_factor, parse_range_spec
 from .stats import fmt_sig as _fmt
 from .store import code_version, done_keys, load_runs, now
@@ -204,7 +205,8 @@ def analyse(plan: Plan, means: pd.DataFrame, outputs: list[str]) -> tuple[pd.Dat
     return table, notes
 
 
-def markdown(plan: Plan, table: pd.DataFrame, noise: dict[str, float], notes: list[str], meta: dict[str, Any]) -> str:
+def markdown(plan: Plan, table: pd.DataFrame, noise: dict[str, float], notes: list[str], meta: dict[str, Any],
+             figures: list[Path]) -> str:
     what = "Morris elementary effects" if plan.method == "morris" else "Sobol indices (first order S1, total ST)"
     lines = [f"# Sensitivity: {plan.name}", "",
              f"{what} of {plan.base}" + (f" − {plan.contrast} (paired, same seeds)" if plan.contrast else "")
@@ -225,11 +227,12 @@ def markdown(plan: Plan, table: pd.DataFrame, noise: dict[str, float], notes: li
         for _, r in part.iterrows():
             lines.append("| " + " | ".join(_fmt(r[c]) for c in cols) + " |")
         lines.append("")
+    lines += [f"![{p.stem}]({p.name})\n" for p in figures]
     if notes:
         lines += ["## Notes", ""] + [f"- {n}" for n in notes] + [""]
-    lines += ["## Reproduce", "", f"- command: `{meta['command']}`", f"- master seed: {plan.master_seed}",
-              f"- code version: {meta['code_version']}", f"- date: {meta['date']}",
-              f"- runs stored: {meta['runs']} (experiment `{plan.name}` in {meta['db']})", ""]
+    lines += reproduce([("command", f"`{meta['command']}`"), ("master seed", plan.master_seed),
+                        ("code version", meta["code_version"]), ("date", meta["date"]),
+                        ("runs stored", f"{meta['runs']} (experiment `{plan.name}` in {meta['db']})")])
     return "\n".join(lines)
 
 
@@ -298,8 +301,8 @@ def write_outputs(db, plan: Plan, outputs: list[str], out_dir: Path, command: st
     table.to_csv(out_dir / "sensitivity.csv", index=False)
     meta = {"command": command, "code_version": code_version(), "date": now(), "rows": len(means),
             "runs": len(done_keys(db, plan.name)), "db": db_path}
-    (out_dir / "sensitivity.md").write_text(markdown(plan, table, noise, plan.notes + notes, meta), encoding="utf-8")
-    if draw and len(table):
-        plots(plan, table, out_dir)
+    figures = plots(plan, table, out_dir) if draw and len(table) else []
+    text = markdown(plan, table, noise, plan.notes + notes, meta, figures)
+    paths = write_documents(text, out_dir, "sensitivity", f"Sensitivity: {plan.name}")
     table.attrs["notes"] = notes
-    return table, out_dir / "sensitivity.md"
+    return table, paths["markdown"]

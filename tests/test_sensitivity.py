@@ -108,3 +108,19 @@ def test_bad_lever_is_one_clear_line(tmp_path):
                                   "--db", str(tmp_path / "x.db"), *TINY])
     assert r.exit_code == 2
     assert "grid.skill" in r.output and "low must be below high" in r.output
+
+
+def test_the_analysis_report_is_also_a_self_contained_page(tmp_path):
+    """Markdown and HTML, as compare writes: the figures embedded, text that looks like HTML shown as text."""
+    import base64
+
+    from cogov.experiments.documents import write_documents
+
+    png = b"\x89PNG fake"
+    (tmp_path / "fig.png").write_bytes(png)
+    text = "# Title\n\n| lever | value |\n|---|---|\n| `grid.skill` | <b>0.5</b> |\n\n![a figure](fig.png)\n"
+    paths = write_documents(text, tmp_path, "analysis", "Title")
+    page = paths["html"].read_text(encoding="utf-8")
+    assert paths["markdown"].read_text(encoding="utf-8") == text
+    assert "<table>" in page and "<code>grid.skill</code>" in page and "&lt;b&gt;0.5&lt;/b&gt;" in page
+    assert f"data:image/png;base64,{base64.b64encode(png).decode()}" in page and 'src="fig.png"' not in page

@@ -140,7 +140,7 @@ def sensitivity(preset, method, lever_specs, outputs, contrast, n, replicates, s
     print_table(plan, table, top)
     for note in plan.notes + table.attrs.get("notes", []):
         err.print(f"note: {note}", highlight=False)
-    err.print(f"indices: {out_dir / 'sensitivity.csv'} and {md}", highlight=False)
+    err.print(f"indices: {out_dir / 'sensitivity.csv'}; report: {md} and {md.with_suffix('.html')}", highlight=False)
 
 
 @click.command()
@@ -222,7 +222,7 @@ def calibrate(targets_path, preset, fit_specs, trials, replicates, steps, master
                       f"{fmt(r['mean'])} [{fmt(r['low'])}, {fmt(r['high'])}]", "yes" if r["met"] else "no")
     Console().print(table)
     Console().print("levers: " + ", ".join(f"{k} = {fmt(v)}" for k, v in out["best"].items()), highlight=False)
-    err.print(f"{df.attrs['ran']} new runs; calibrated scenario {out['toml']}; report {out['report']}", highlight=False)
+    err.print(f"{df.attrs['ran']} new runs; calibrated scenario {out['toml']}; report {out['report']} and {out['report'].with_suffix('.html')}", highlight=False)
 
 
 @click.command()
@@ -243,7 +243,7 @@ def calibrate(targets_path, preset, fit_specs, trials, replicates, steps, master
               help="Smallest PRIM box (and CART leaf), as a share of the scenarios.")
 @click.option("--name", default=None, help="Experiment name [default: discover_<policy>_vs_<versus>].")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
-              help="Folder for discovery.md, scenarios.csv and the figures [default: results/EXPERIMENT/].")
+              help="Folder for discovery.md/.html, scenarios.csv and the figures [default: results/EXPERIMENT/].")
 @engine_options
 def discover(policy, versus, uncertain, only, n, replicates, steps, master_seed, overrides, threshold, peel_alpha,
              mass_min, name, out_dir, db, workers, engine_name, scheduler, lang, no_report):
@@ -282,4 +282,4 @@ def discover(policy, versus, uncertain, only, n, replicates, steps, master_seed,
     print_summary(disc, table, results, threshold)
     for note in disc.notes:
         err.print(f"note: {note}", highlight=False)
-    err.print(f"scenario table: {out_dir / 'scenarios.csv'}; report: {md}", highlight=False)
+    err.print(f"scenario table: {out_dir / 'scenarios.csv'}; report: {md} and {md.with_suffix('.html')}", highlight=False)
