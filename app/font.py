@@ -1,25 +1,15 @@
-"""Chinese on any screen: the page carries its own CJK font.
-
-A classroom projector's machine, or a fresh Linux box, may have no Chinese font, and the browser
-would draw empty boxes. So the page embeds a subset of the bundled Noto Sans CJK (the font the
-figures use) holding just the characters its labels need, as a data URL in one style sheet.
-"""
+"""Chinese on any screen: the page embeds the subset of the bundled Noto Sans CJK
+(`experiments.cjkfont`) that every label it can show needs, in one style sheet."""
 
 from __future__ import annotations
 
-import base64
 import functools
-import io
 
-from fontTools import subset
-from fontTools.ttLib import TTFont
-
-from ..experiments.report import FONT_FILE, LABELS
+from ..experiments.cjkfont import FAMILY, font_face
+from ..experiments.report import LABELS
 from ..model.levers import lever_table
 from ..model.scenario import load_scenario, presets
 from . import text
-
-FAMILY = "CogovCJK"
 
 
 def _ui_strings() -> str:
@@ -35,16 +25,6 @@ def _ui_strings() -> str:
 @functools.cache
 def font_css() -> str:
     """A style sheet declaring the subset font and putting it after the page's Latin font."""
-    chars = sorted({c for c in _ui_strings() if ord(c) > 0x2000})
-    font = TTFont(FONT_FILE)
-    options = subset.Options()
-    options.name_IDs = ["*"]
-    sub = subset.Subsetter(options)
-    sub.populate(text="".join(chars))
-    sub.subset(font)
-    buf = io.BytesIO()
-    font.save(buf)
-    data = base64.b64encode(buf.getvalue()).decode("ascii")
-    return (f'@font-face {{ font-family: "{FAMILY}"; src: url(data:font/otf;base64,{data}) format("opentype"); }}\n'
+    return (font_face(_ui_strings()) +
             f'.v-application, .v-application * {{ font-family: Roboto, "{FAMILY}", sans-serif !important; }}\n'
             ".v-application .v-icon, .v-application .mdi { font-family: 'Material Design Icons' !important; }\n")

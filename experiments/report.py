@@ -22,7 +22,6 @@ from __future__ import annotations
 import base64
 import functools
 import html
-import importlib.util
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -40,6 +39,7 @@ from matplotlib.figure import Figure
 from ..model.levers import lever_index
 from ..model.outputs import DAILY_SERIES, KEY_METRICS, OUTPUTS
 from ..model.scenario import ScenarioError, load_scenario
+from .cjkfont import FONT_FILE, font_face
 from .design import Design, flatten
 from .palette import colours
 from .stats import ci_frame, welch_differences
@@ -47,7 +47,6 @@ from .store import experiment_row, load_runs, load_timeseries, now
 
 LANGS = ("zh", "en")
 ANALYSES = {"sensitivity": "sensitivity", "calibration": "calibrate", "discovery": "discover"}  # kind → its command
-FONT_FILE = Path(importlib.util.find_spec("notojp_matplotlib").origin).parent / "fonts" / "NotoSansCJKjp-Regular.otf"
 DPI = 100
 SERIES = ["resolution_rate", "satisfaction_mean", "trust_mean", "petitions", "cost_total"]
 COST_AXES = ["satisfaction_rate", "satisfaction_mean"]
@@ -600,7 +599,7 @@ def validation_section(rep: Report, db: sqlite_utils.Database) -> list[tuple]:
 # --- rendering -----------------------------------------------------------------------------------------
 
 CSS = """
-body { font-family: "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", system-ui, sans-serif;
+body { font-family: "CogovCJK", system-ui, sans-serif;  /* CogovCJK: the embedded subset (experiments/cjkfont.py) */
        max-width: 1200px; margin: 2em auto; padding: 0 1em; color: #222; line-height: 1.5; }
 h1 { font-size: 1.6em; } h2 { border-bottom: 1px solid #ddd; margin-top: 2em; }
 .scroll { overflow-x: auto; }
@@ -663,7 +662,7 @@ def page_html(body: str, title: str, lang: str) -> str:
     """A self-contained page around a report's body: every report, the analyses' too, looks the same."""
     return (f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>{html.escape(title)}</title>\n'
-            f"<style>{CSS}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
+            f"<style>{font_face(title + body)}{CSS}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
 
 
 def render_markdown(blocks: list[tuple]) -> str:
