@@ -285,7 +285,7 @@ class SocialOrganization(QueueHandler):
         chosen = super().take(by_intensity)
         if self.org_kind == "mediation_committee":
             busy = 1.0 if self.queue else min(1.0, len(chosen) / max(self.capacity(), 1e-9))
-            self.load += (busy - self.load) / 30  # about a month's memory
+            self.load += (busy - self.load) / self.model.p.social_orgs.load_memory_days
         return chosen
 
     def defers(self) -> bool:

@@ -98,7 +98,7 @@ def _plan_visits(model: CogovModel):
     for gw, v in zip(model.grid_workers, done):
         gw.hours_used += v * p.hours_per_visit
     if p.patrol_strategy == "risk_targeted":
-        risk = model.grievance + 0.05
+        risk = model.grievance + p.risk_floor
         grid_risk = np.bincount(w.grid, weights=risk, minlength=w.n_grids) / np.maximum(w.grid_size, 1)
         # visits go to households in proportion to their members' grievance (data-driven targeting)
         return lambda res: np.minimum(1.0, done[w.grid[res]] / w.grid_households[w.grid[res]]

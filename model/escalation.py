@@ -73,7 +73,7 @@ def _group_incident(model: CogovModel, d: int) -> None:
     ds.group_incident[d] = True
     model.group_incidents += 1
     model.costs.add("group_incidents", model.p.petition.group_incident_cost)
-    shake_trust(model, ds.parties_of(d), model.p.petition.suppress_trust_loss / 2)
+    shake_trust(model, ds.parties_of(d), model.p.petition.suppress_trust_loss * model.p.petition.incident_trust_share)
     model.log(d, model.day, "group_incident")
     _back_to_handling(model, d)
 

@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     from .agents import QueueHandler
     from .model import CogovModel
 
-SUPERFICIAL_OUTCOME = 0.2  # what a paper closure is worth to the parties (assumption: 0–0.4)
 
 
 def handle(model: CogovModel) -> None:
@@ -106,7 +105,7 @@ def _finish(model: CogovModel, d: int) -> None:
         ds.superficial[d] += 1
         ds.ready[d] = day + 1 + int(rng.exponential(p.disputes.reopen_mean_days))
         model.log(d, day, "closed_superficially", kind, handler.unique_id)
-        experience(model, d, outcome=SUPERFICIAL_OUTCOME, handler=handler)
+        experience(model, d, outcome=p.disputes.paper_closure_outcome, handler=handler)
         if callback and rng.random() < p.channels.callback_detection:
             model.log(d, day, "called_back", kind, handler.unique_id)
             route(model, d)  # 重办: the caller says it is not solved
@@ -123,7 +122,7 @@ def _meeting(model: CogovModel, forum: DeliberationForum) -> None:
     grids = np.flatnonzero(w.community == forum.community)
     lo, hi = w.grid_first[grids[0]], w.grid_first[grids[-1]] + w.grid_size[grids[-1]]
     ps = model.public_spirit[lo:hi] * model.participation_factor[lo:hi]
-    attend = model.streams.feedback.random(hi - lo) < np.minimum(1.0, 2 * p.attendance * ps)
+    attend = model.streams.feedback.random(hi - lo) < np.minimum(1.0, p.attendance_factor * p.attendance * ps)
     idx = np.flatnonzero(attend) + lo
     forum.quality = min(1.0, attend.mean() / p.quorum) if p.quorum > 0 else 1.0
     model.participated[idx] = True

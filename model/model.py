@@ -33,7 +33,7 @@ from .streams import Streams
 from .world import MIGRANT, build_world
 
 
-def _beta(rng: np.random.Generator, mean: float, n: int, concentration: float = 10.0) -> np.ndarray:
+def _beta(rng: np.random.Generator, mean: float, n: int, concentration: float) -> np.ndarray:
     m = np.clip(mean, 0.01, 0.99)
     return rng.beta(m * concentration, (1 - m) * concentration, size=n)
 
@@ -64,10 +64,10 @@ class CogovModel(mesa.Model):
             if s.grids != "all" and max(s.grids) >= w.n_grids:  # buildings larger than grids leave fewer grids
                 raise ScenarioError(f"`shocks[{i}].grids` = {s.grids}: this street was built with grids 0–{w.n_grids - 1}")
         n, pop, rng = w.n, p.population, self.streams.residents
-        self.trust = np.clip(_beta(rng, pop.initial_trust, n) - np.where(w.group == MIGRANT, pop.migrant_trust_gap, 0), 0, 1)
-        self.public_spirit = _beta(rng, pop.initial_public_spirit, n)
-        self.legal_awareness = _beta(rng, pop.initial_legal_awareness, n)
-        self.grievance = _beta(rng, pop.initial_grievance, n)
+        self.trust = np.clip(_beta(rng, pop.initial_trust, n, pop.attribute_concentration) - np.where(w.group == MIGRANT, pop.migrant_trust_gap, 0), 0, 1)
+        self.public_spirit = _beta(rng, pop.initial_public_spirit, n, pop.attribute_concentration)
+        self.legal_awareness = _beta(rng, pop.initial_legal_awareness, n, pop.attribute_concentration)
+        self.grievance = _beta(rng, pop.initial_grievance, n, pop.attribute_concentration)
         self.satisfaction = np.full(n, pop.baseline_satisfaction)
         self.volunteer = rng.random(n) < p.volunteers.initial_share
         self.participated = self.volunteer.copy()
@@ -135,12 +135,13 @@ class CogovModel(mesa.Model):
         legitimacy, discounted by its queue's wait; None if no organisation has capacity."""
         community = self.world.community[self.disputes.grid[d]]
         best, best_score = None, 0.0
+        w, half_life = self.p.social_orgs.independence_weight, self.p.social_orgs.choice_wait_half_life_days
         for org in self.orgs_by_community[community]:
             cap = org.capacity()
             if cap <= 0:
                 continue
             wait = len(org.queue) / cap
-            score = org.skill * (0.5 + 0.5 * org.independence) * 0.5 ** (wait / 30)
+            score = org.skill * ((1 - w) + w * org.independence) * 0.5 ** (wait / half_life)
             if score > best_score:
                 best, best_score = org, score
         return best

@@ -165,6 +165,12 @@ class Population(Section):
         source="seed 004 L117: 领到居住证的外来人员,可以享受22项市民待遇 (access follows residence status); seed 000 L4: "
                "农民都进入城市但不能融入城市; value assumption 0.4–0.95",
     )
+    attribute_concentration: float = lever(
+        10.0, plausible=(5.0, 30.0), unit="Beta concentration", ge=1.0, le=1000.0, zh="居民初始属性集中度",
+        en="how alike residents' initial trust, public spirit, legal awareness and grievance are (Beta concentration "
+           "around each mean; larger: more alike)",
+        source="assumption: 5–30",
+    )
 
 
 class Grid(Section):
@@ -243,6 +249,12 @@ class Grid(Section):
         10_000.0, unit="¥ per grid-year", ge=0.0, le=1e6, zh="网格党支部经费",
         en="running cost of each grid (party branch, office)",
         source="seed 002 L253: 每年列支城市社区网格支部1万元工作经费",
+    )
+    risk_floor: float = share(
+        0.05, plausible=(0.0, 0.2), zh="风险走访底数",
+        en="in risk-targeted visits, the risk every household has besides its grievance (so that quiet households "
+           "are visited too)",
+        source="assumption: 0–0.2",
     )
 
 
@@ -353,6 +365,11 @@ class Offices(Section):
         100_000.0, plausible=(70000.0, 150000.0), unit="¥ per staff-year", ge=0.0, le=1e6, zh="部门人员年成本",
         en="cost of one office staff member", source="assumption: ¥70,000–150,000",
     )
+    max_transfers: int = lever(
+        3, plausible=(1, 5), unit="transfers", ge=0, le=20, zh="最多转办次数",
+        en="most wrong offices a case can be sent to before it reaches the competent one",
+        source="assumption: 1–5; seed 001 部门推诿",
+    )
 
 
 class SocialOrgs(Section):
@@ -389,6 +406,22 @@ class SocialOrgs(Section):
     staff_cost_per_year: float = lever(
         80_000.0, plausible=(50000.0, 120000.0), unit="¥ per staff-year", ge=0.0, le=1e6, zh="社工年成本",
         en="cost of one professional staff member", source="assumption: ¥50,000–120,000",
+    )
+    independence_weight: float = share(
+        0.5, plausible=(0.2, 0.8), zh="选择调解组织时独立性权重",
+        en="weight of an organisation's independence when a case picks its mediator (skill × ((1 − w) + w × "
+           "independence))",
+        source="assumption: 0.2–0.8",
+    )
+    choice_wait_half_life_days: float = lever(
+        30.0, plausible=(10.0, 60.0), unit="days", ge=1.0, le=365.0, zh="选择调解组织时等待半衰期",
+        en="queue wait (in days of capacity) that halves an organisation's appeal when a case picks its mediator",
+        source="assumption: 10–60",
+    )
+    load_memory_days: float = lever(
+        30.0, plausible=(10.0, 60.0), unit="days", ge=1.0, le=365.0, zh="调委会负荷记忆",
+        en="how many days a volunteer mediation committee's load (and so its fatigue) takes to follow its work",
+        source="assumption: 10–60",
     )
 
 
@@ -523,6 +556,16 @@ class SelfGovernance(Section):
         en="attendance (share of the community) below which a meeting goes through the motions: its skill and "
            "voice shrink in proportion",
         source="seed 003 L117: 重硬件轻软件的形式主义; value assumption 0.01–0.1",
+    )
+    forum_min_parties: int = lever(
+        3, plausible=(2, 6), unit="parties", ge=1, le=100, zh="议事会受理最少当事人数",
+        en="a forum also takes cases of any category with at least this many parties",
+        source="assumption: 2–6; seed 003 议事会 for matters of many households",
+    )
+    attendance_factor: float = lever(
+        2.0, plausible=(1.0, 3.0), unit="factor", ge=0.0, le=10.0, zh="议事出席系数",
+        en="a resident's chance of attending is this × attendance × public spirit (at most 1)",
+        source="assumption: 1–3",
     )
 
 
@@ -677,6 +720,11 @@ class Petition(Section):
         0.3, plausible=(0.1, 0.5), zh="诉讼倾向", en="chance parties sue when the ladder is exhausted, at full legal awareness",
         source="assumption: 0.1–0.5; seed 002 courts as the last line of defence",
     )
+    incident_trust_share: float = share(
+        0.5, plausible=(0.25, 1.0), zh="群体性事件信任损失比例",
+        en="trust its parties lose in a group incident, as a share of suppress_trust_loss",
+        source="assumption: 0.25–1",
+    )
 
 
 class Budget(Section):
@@ -779,6 +827,17 @@ class Disputes(Section):
     grievance_decay: float = lever(
         0.01, plausible=(0.005, 0.03), unit="per day", ge=0.0, le=0.5, zh="不满消退", en="daily relative decay of grievance",
         source="assumption: 0.005–0.03",
+    )
+    legitimacy_weight: float = share(
+        0.5, plausible=(0.2, 0.8), zh="处置能力中合法性权重",
+        en="weight of a handler's legitimacy in its ability (ability = skill × ((1 − w) + w × legitimacy))",
+        source="assumption: 0.2–0.8",
+    )
+    paper_closure_outcome: float = share(
+        0.2, plausible=(0.0, 0.4), zh="表面结案对当事人的价值",
+        en="what a paper closure is worth to the parties' experience (0: as bad as failure, 1: as good as a "
+           "resolution)",
+        source="assumption: 0–0.4; seed 001 形式主义",
     )
 
 

@@ -34,7 +34,6 @@ if TYPE_CHECKING:
 # Public and multi-party matters a deliberation forum takes up (DESIGN §2 self-governance).
 FORUM_CATEGORIES = tuple(CATEGORIES.index(c) for c in ("property", "environment", "public_service"))
 LOCAL_FIRST_ORDER = (Handler.GRID, Handler.MEDIATION, Handler.FORUM, Handler.OFFICE)
-MAX_TRANSFERS = 3
 
 
 def route_pending(model: CogovModel) -> None:
@@ -74,7 +73,8 @@ def available(model: CogovModel, d: int, kind: Handler) -> QueueHandler | None:
     if kind == Handler.MEDIATION:
         return model.mediator_for(d)
     if kind == Handler.FORUM:
-        if p.self_governance.deliberation and (ds.category[d] in FORUM_CATEGORIES or ds.n_parties[d] >= 3):
+        if p.self_governance.deliberation and (ds.category[d] in FORUM_CATEGORIES
+                                           or ds.n_parties[d] >= p.self_governance.forum_min_parties):
             return model.forums[model.world.community[ds.grid[d]]]
         return None
     if kind == Handler.JOINT:
@@ -153,7 +153,8 @@ def _transfers(model: CogovModel, d: int, office) -> float:
         silo *= 1 - p.smart.silo_reduction
     if silo <= 0:
         return 0.0
-    k = min(int(model.streams.routing.geometric(1 - silo)) - 1 if silo < 1 else MAX_TRANSFERS, MAX_TRANSFERS)
+    most = p.offices.max_transfers
+    k = min(int(model.streams.routing.geometric(1 - silo)) - 1 if silo < 1 else most, most)
     if k <= 0:
         return 0.0
     ds = model.disputes

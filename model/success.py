@@ -22,10 +22,11 @@ def fit(model: CogovModel, kind: Handler, category: int) -> float:
 
 
 def _single(model: CogovModel, d: int, kind: Handler, handler: QueueHandler, trust: float, rigid_ok: bool) -> float:
-    """fit × (1 − penalty × intensity × (1 − ability)), ability = skill × (½ + ½ legitimacy);
+    """fit × (1 − penalty × intensity × (1 − ability)), ability = skill × ((1 − w) + w × legitimacy);
     a handler without rigid power rarely closes a rigid case."""
     ds, p = model.disputes, model.p
-    ability = min(handler.skill, 1.0) * (0.5 + 0.5 * handler.legitimacy(trust))
+    w = p.disputes.legitimacy_weight
+    ability = min(handler.skill, 1.0) * ((1 - w) + w * handler.legitimacy(trust))
     prob = fit(model, kind, int(ds.category[d])) * (1 - p.disputes.intensity_penalty * ds.intensity[d] * (1 - ability))
     if ds.rigid[d] and not rigid_ok:
         prob *= p.disputes.rigid_soft_factor
