@@ -31,10 +31,17 @@ CONFIG = {"displayModeBar": False, "showTips": False, "responsive": True}
 
 
 def _layout(title: str, **kw) -> dict[str, Any]:
-    return {"title": {"text": title, "font": {"size": 20}, "x": 0.01, "xanchor": "left"}, "font": FONT,
-            "margin": {"l": 64, "r": 16, "t": 48, "b": 48}, "autosize": True,
-            "paper_bgcolor": "white", "plot_bgcolor": "white",
-            "legend": {"orientation": "h", "y": -0.1, "yanchor": "top", "x": 0}, "hoverlabel": {"font": {"size": 16}}, **kw}
+    return {
+        "title": {"text": title, "font": {"size": 20}, "x": 0.01, "xanchor": "left"},
+        "font": FONT,
+        "margin": {"l": 64, "r": 16, "t": 48, "b": 48},
+        "autosize": True,
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+        "legend": {"orientation": "h", "y": -0.1, "yanchor": "top", "x": 0},
+        "hoverlabel": {"font": {"size": 16}},
+        **kw,
+    }
 
 
 def _axis(**kw) -> dict[str, Any]:
@@ -43,8 +50,13 @@ def _axis(**kw) -> dict[str, Any]:
 
 def _days_axis(snap: Snapshot, t: T, **kw) -> dict[str, Any]:
     """Days 1 to today in whole days, the unit on the ticks (a title would sit under the legend)."""
-    return _axis(range=[1, max(snap.day, 2)], tickformat="d", ticksuffix=t("axis_day_suffix"),
-                 **({"dtick": 1} if snap.day <= 8 else {}), **kw)
+    return _axis(
+        range=[1, max(snap.day, 2)],
+        tickformat="d",
+        ticksuffix=t("axis_day_suffix"),
+        **({"dtick": 1} if snap.day <= 8 else {}),
+        **kw,
+    )
 
 
 def _daily(y) -> dict[str, Any]:
@@ -90,20 +102,37 @@ def _panel(layout: dict[str, Any], i: int, n: int, gap: float, label: str, **xax
     layout[f"xaxis{axis}"] = {"domain": [left, left + width], "anchor": f"y{axis}", **xaxis}
     if n > 1:
         layout.setdefault("annotations", []).append(
-            {"text": label, "showarrow": False, "xref": "paper", "yref": "paper", "y": 1.0, "yanchor": "bottom",
-             "x": left + width / 2, "font": {"size": 17}})
+            {
+                "text": label,
+                "showarrow": False,
+                "xref": "paper",
+                "yref": "paper",
+                "y": 1.0,
+                "yanchor": "bottom",
+                "x": left + width / 2,
+                "font": {"size": 17},
+            }
+        )
     return axis
 
 
 def _empty(fig: Fig, t: T) -> Fig:
-    fig["layout"]["annotations"] = [{"text": t("no_data"), "showarrow": False, "xref": "paper", "yref": "paper",
-                                     "x": 0.5, "y": 0.5, "font": {"size": 18, "color": "#666"}}]
+    fig["layout"]["annotations"] = [
+        {
+            "text": t("no_data"),
+            "showarrow": False,
+            "xref": "paper",
+            "yref": "paper",
+            "x": 0.5,
+            "y": 0.5,
+            "font": {"size": 18, "color": "#666"},
+        }
+    ]
     fig["layout"]["xaxis"] = fig["layout"]["yaxis"] = {"visible": False}
     return fig
 
 
-def line_figure(snap: Snapshot, t: T, title: str, series: list[tuple[str, str]], scale: float = 1.0,
-                **yaxis) -> Fig:
+def line_figure(snap: Snapshot, t: T, title: str, series: list[tuple[str, str]], scale: float = 1.0, **yaxis) -> Fig:
     """Daily series (column, label) of every arrangement: colour by arrangement, dash by series."""
     colour = arrangement_colours(snap)
     data = []
@@ -112,13 +141,22 @@ def line_figure(snap: Snapshot, t: T, title: str, series: list[tuple[str, str]],
             if column not in frame.series:
                 continue
             name = f"{label} · {_name(frame, snap, t)}" if len(series) > 1 else _name(frame, snap, t)
-            data.append({"type": "scatter", "mode": "lines", "name": name,
-                         **_daily(frame.series[column].to_numpy(float) * scale),
-                         "line": {"color": colour[frame.tag], "dash": DASHES[k], "width": 2.5},
-                         "hovertemplate": "%{y}"})
-    fig = {"data": data, "layout": _layout(title, hovermode="x unified", showlegend=len(data) > 1,
-                                           xaxis=_days_axis(snap, t),
-                                           yaxis=_axis(**yaxis))}
+            data.append(
+                {
+                    "type": "scatter",
+                    "mode": "lines",
+                    "name": name,
+                    **_daily(frame.series[column].to_numpy(float) * scale),
+                    "line": {"color": colour[frame.tag], "dash": DASHES[k], "width": 2.5},
+                    "hovertemplate": "%{y}",
+                }
+            )
+    fig = {
+        "data": data,
+        "layout": _layout(
+            title, hovermode="x unified", showlegend=len(data) > 1, xaxis=_days_axis(snap, t), yaxis=_axis(**yaxis)
+        ),
+    }
     return fig if snap.day else _empty(fig, t)
 
 
@@ -129,40 +167,71 @@ def states_figure(snap: Snapshot, t: T) -> Fig:
     for i, frame in enumerate(snap.frames):
         axis = _panel(layout, i, n, 0.06, _name(frame, snap, t), **_days_axis(snap, t))
         for s, colour in zip(OPEN_STATES, STATE_COLOURS):
-            data.append({"type": "scatter", "mode": "lines", "stackgroup": frame.tag, "name": t.state(s),
-                         "legendgroup": s.name, "showlegend": i == 0,
-                         **_daily(frame.series[f"state_{s.name.lower()}"].to_numpy(float)),
-                         "line": {"color": colour, "width": 0.5}, "fillcolor": colour,
-                         "xaxis": f"x{axis}", "yaxis": f"y{axis}", "hovertemplate": "%{y}"})
+            data.append(
+                {
+                    "type": "scatter",
+                    "mode": "lines",
+                    "stackgroup": frame.tag,
+                    "name": t.state(s),
+                    "legendgroup": s.name,
+                    "showlegend": i == 0,
+                    **_daily(frame.series[f"state_{s.name.lower()}"].to_numpy(float)),
+                    "line": {"color": colour, "width": 0.5},
+                    "fillcolor": colour,
+                    "xaxis": f"x{axis}",
+                    "yaxis": f"y{axis}",
+                    "hovertemplate": "%{y}",
+                }
+            )
         layout[f"yaxis{axis}"] = _axis(anchor=f"x{axis}", **({"matches": "y"} if i else {}))
     fig = {"data": data, "layout": layout}
     return fig if snap.day else _empty(fig, t)
 
 
 def resolution_figure(snap: Snapshot, t: T) -> Fig:
-    fig = line_figure(snap, t, t("rates_chart"), [("resolution_rate", t.metric("resolution_rate"))],
-                      range=[0, 1.02], tickformat=".0%")
+    fig = line_figure(
+        snap, t, t("rates_chart"), [("resolution_rate", t.metric("resolution_rate"))], range=[0, 1.02], tickformat=".0%"
+    )
     if snap.day and not any(f.series["resolution_rate"].notna().any() for f in snap.frames):
         wait = snap.frames[0].judge_after_days
-        fig["layout"]["annotations"] = [{"text": t("rate_wait", n=wait), "showarrow": False, "xref": "paper",
-                                         "yref": "paper", "x": 0.5, "y": 0.5, "font": {"color": "#666"}}]
+        fig["layout"]["annotations"] = [
+            {
+                "text": t("rate_wait", n=wait),
+                "showarrow": False,
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0.5,
+                "y": 0.5,
+                "font": {"color": "#666"},
+            }
+        ]
     return fig
 
 
 def satisfaction_figure(snap: Snapshot, t: T) -> Fig:
     """Satisfaction of locals and migrants (the gap between the lines) and trust."""
-    return line_figure(snap, t, t("sat_chart"), [("satisfaction_local", t("local")),
-                                                ("satisfaction_migrant", t("migrant")), ("trust_mean", t("trust"))])
+    return line_figure(
+        snap,
+        t,
+        t("sat_chart"),
+        [("satisfaction_local", t("local")), ("satisfaction_migrant", t("migrant")), ("trust_mean", t("trust"))],
+    )
 
 
 def petitions_figure(snap: Snapshot, t: T) -> Fig:
-    return line_figure(snap, t, t("petition_chart"), [("petitions", t("petitions")),
-                                                     ("group_incidents", t("group_incidents"))], rangemode="tozero")
+    return line_figure(
+        snap,
+        t,
+        t("petition_chart"),
+        [("petitions", t("petitions")), ("group_incidents", t("group_incidents"))],
+        rangemode="tozero",
+    )
 
 
 def cost_figure(snap: Snapshot, t: T) -> Fig:
-    return line_figure(snap, t, t("cost_chart"), [("cost_total", t("cost_chart"))], tickformat=",.0f",
-                       rangemode="tozero")
+    return line_figure(
+        snap, t, t("cost_chart"), [("cost_total", t("cost_chart"))], tickformat=",.0f", rangemode="tozero"
+    )
 
 
 def map_figure(tiles: list[tuple[str, np.ndarray, np.ndarray]], t: T, what: str) -> Fig:
@@ -185,13 +254,32 @@ def map_figure(tiles: list[tuple[str, np.ndarray, np.ndarray]], t: T, what: str)
         for g, (r, c) in enumerate(pos):
             z[r, c] = v[g]
             text[r, c] = f"{t('grid_n', g=g)}<br>" + (f"{v[g]:.0f}" if what == "open_cases" else f"{v[g]:.3f}")
-        data.append({"type": "heatmap", "z": [_compact(row) for row in z], "text": text.tolist(),
-                     "texttemplate": "%{text}", "hovertemplate": "%{text}<extra></extra>", "coloraxis": "coloraxis",
-                     "xgap": 4, "ygap": 4, "xaxis": f"x{axis}", "yaxis": f"y{axis}"})
-        layout[f"yaxis{axis}"] = {"visible": False, "autorange": "reversed", "anchor": f"x{axis}",
-                                  "scaleanchor": f"x{axis}"}
-    layout["coloraxis"] = {"colorscale": scale, "cmin": low, "cmax": high,
-                           "colorbar": {"thickness": 14, "tickformat": ".0f" if what == "open_cases" else ".3f"}}
+        data.append(
+            {
+                "type": "heatmap",
+                "z": [_compact(row) for row in z],
+                "text": text.tolist(),
+                "texttemplate": "%{text}",
+                "hovertemplate": "%{text}<extra></extra>",
+                "coloraxis": "coloraxis",
+                "xgap": 4,
+                "ygap": 4,
+                "xaxis": f"x{axis}",
+                "yaxis": f"y{axis}",
+            }
+        )
+        layout[f"yaxis{axis}"] = {
+            "visible": False,
+            "autorange": "reversed",
+            "anchor": f"x{axis}",
+            "scaleanchor": f"x{axis}",
+        }
+    layout["coloraxis"] = {
+        "colorscale": scale,
+        "cmin": low,
+        "cmax": high,
+        "colorbar": {"thickness": 14, "tickformat": ".0f" if what == "open_cases" else ".3f"},
+    }
     return {"data": data, "layout": layout}
 
 
@@ -208,19 +296,43 @@ def network_figure(nets: list[tuple[str, dict[str, np.ndarray]]], t: T, grid: in
         if len(edges):
             ex[0::3], ex[1::3] = xy[edges[:, 0], 0], xy[edges[:, 1], 0]
             ey[0::3], ey[1::3] = xy[edges[:, 0], 1], xy[edges[:, 1], 1]
-        data.append({"type": "scattergl", "mode": "lines", "x": _compact(ex), "y": _compact(ey), "hoverinfo": "skip",
-                     "line": {"color": "rgba(120,120,120,0.3)", "width": 0.6}, "xaxis": f"x{axis}", "yaxis": f"y{axis}"})
+        data.append(
+            {
+                "type": "scattergl",
+                "mode": "lines",
+                "x": _compact(ex),
+                "y": _compact(ey),
+                "hoverinfo": "skip",
+                "line": {"color": "rgba(120,120,120,0.3)", "width": 0.6},
+                "xaxis": f"x{axis}",
+                "yaxis": f"y{axis}",
+            }
+        )
         for key in ("none", "resolved", "open"):
             for migrant, symbol in ((False, "circle"), (True, "square")):
                 sel = (net["status"] == key) & (net["migrant"] == migrant)
                 if not sel.any():
                     continue
-                data.append({"type": "scattergl", "mode": "markers", "x": _compact(xy[sel, 0]), "y": _compact(xy[sel, 1]),
-                             "text": [t("migrant") if migrant else t("local")] * int(sel.sum()),
-                             "hovertemplate": "%{text}<extra></extra>",
-                             "marker": {"color": STATUS_COLOURS[key], "symbol": symbol, "size": 9 if key != "none" else 6,
-                                        "line": {"color": np.where(net["volunteer"][sel], "black", "rgba(0,0,0,0)").tolist(),
-                                                 "width": 1.5}},
-                             "xaxis": f"x{axis}", "yaxis": f"y{axis}"})
+                data.append(
+                    {
+                        "type": "scattergl",
+                        "mode": "markers",
+                        "x": _compact(xy[sel, 0]),
+                        "y": _compact(xy[sel, 1]),
+                        "text": [t("migrant") if migrant else t("local")] * int(sel.sum()),
+                        "hovertemplate": "%{text}<extra></extra>",
+                        "marker": {
+                            "color": STATUS_COLOURS[key],
+                            "symbol": symbol,
+                            "size": 9 if key != "none" else 6,
+                            "line": {
+                                "color": np.where(net["volunteer"][sel], "black", "rgba(0,0,0,0)").tolist(),
+                                "width": 1.5,
+                            },
+                        },
+                        "xaxis": f"x{axis}",
+                        "yaxis": f"y{axis}",
+                    }
+                )
         layout[f"yaxis{axis}"] = {"visible": False, "anchor": f"x{axis}", "scaleanchor": f"x{axis}"}
     return {"data": data, "layout": layout}

@@ -14,8 +14,19 @@ from . import text
 
 def _ui_strings() -> str:
     """Every label the page can show, in both languages (the English page has "中文" on a button)."""
-    tables = [text.TEXT, text.STATE_TEXT, text.HANDLER_TEXT, text.FINDER_TEXT, text.EVENT_TEXT, text.ORG_TEXT,
-              text.OFFICE_TEXT, text.CHOICE_TEXT, text.UNIT_TEXT, text.CATEGORY_TEXT, LABELS]
+    tables = [
+        text.TEXT,
+        text.STATE_TEXT,
+        text.HANDLER_TEXT,
+        text.FINDER_TEXT,
+        text.EVENT_TEXT,
+        text.ORG_TEXT,
+        text.OFFICE_TEXT,
+        text.CHOICE_TEXT,
+        text.UNIT_TEXT,
+        text.CATEGORY_TEXT,
+        LABELS,
+    ]
     parts = [label for table in tables for pair in table.values() for label in pair]
     parts += [lv.zh for lv in lever_table()]
     parts += [line for name in presets() for line in (load_scenario(name).zh, load_scenario(name).en)]
@@ -25,6 +36,8 @@ def _ui_strings() -> str:
 @functools.cache
 def font_css() -> str:
     """A style sheet declaring the subset font and putting it after the page's Latin font."""
-    return (font_face(_ui_strings()) +
-            f'.v-application, .v-application * {{ font-family: Roboto, "{FAMILY}", sans-serif !important; }}\n'
-            ".v-application .v-icon, .v-application .mdi { font-family: 'Material Design Icons' !important; }\n")
+    return (
+        font_face(_ui_strings())
+        + f'.v-application, .v-application * {{ font-family: Roboto, "{FAMILY}", sans-serif !important; }}\n'
+        ".v-application .v-icon, .v-application .mdi { font-family: 'Material Design Icons' !important; }\n"
+    )

@@ -48,8 +48,7 @@ class Settings:
 
     def arrangement(self) -> tuple:
         """What the board is built from: a change of any of these starts a new run."""
-        return (self.preset, tuple(sorted(self.overrides.items())), self.seed,
-                self.preset_b if self.compare else None)
+        return (self.preset, tuple(sorted(self.overrides.items())), self.seed, self.preset_b if self.compare else None)
 
 
 class Run:
@@ -211,4 +210,6 @@ def release_memory() -> None:
 
 
 RUNS = Runs()
-threading.Thread(target=RUNS.sweep_forever, args=(min(30.0, RUNS.keep_seconds),), daemon=True, name="cogov-sweep").start()
+threading.Thread(
+    target=RUNS.sweep_forever, args=(min(30.0, RUNS.keep_seconds),), daemon=True, name="cogov-sweep"
+).start()

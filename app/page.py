@@ -33,9 +33,18 @@ from .text import CONTROLS, LANGS, T, preset_names
 MIN_FRAME_SECONDS = 0.25  # the least time between two frames of a playing page
 DRAW_WAIT_SECONDS = 2.0  # the longest wait for the browser to say it drew a frame
 NARROW = 900  # px: below this the drawer covers the charts, so it opens only when asked
-KPIS = ["resolution_rate", "reported_resolution_rate", "case_satisfaction", "satisfaction_mean",
-        "migrant_local_gap", "trust_mean", "participation_rate", "petitions_per_10k", "group_incidents",
-        "cost_per_resolved"]
+KPIS = [
+    "resolution_rate",
+    "reported_resolution_rate",
+    "case_satisfaction",
+    "satisfaction_mean",
+    "migrant_local_gap",
+    "trust_mean",
+    "participation_rate",
+    "petitions_per_10k",
+    "group_incidents",
+    "cost_per_resolved",
+]
 PERCENT = {"resolution_rate", "reported_resolution_rate", "participation_rate"}
 
 CSS = """
@@ -78,8 +87,15 @@ def _select(label: str, items: list[tuple], value, on_value, **kw):
         if v in allowed:
             on_value(v)
 
-    return rv.Select(label=label, items=[{"text": text, "value": val} for val, text in items],
-                     v_model=value, on_v_model=pick, dense=True, hide_details=True, **kw)
+    return rv.Select(
+        label=label,
+        items=[{"text": text, "value": val} for val, text in items],
+        v_model=value,
+        on_v_model=pick,
+        dense=True,
+        hide_details=True,
+        **kw,
+    )
 
 
 def fmt(key: str, v) -> str:
@@ -130,8 +146,16 @@ def LeverControl(name: str, value, on_value, t: T):
         return
     low, high, step = CONTROLS[name]
     solara.Text(f"{t.lever(name)} ({t.unit(name)}): {value:,.2f}".replace(".00", ""), classes=["cogov-lever"])
-    rv.Slider(v_model=float(value), on_v_model=on_value, min=low, max=high, step=step, dense=True,
-              hide_details=True, thumb_label=False)
+    rv.Slider(
+        v_model=float(value),
+        on_v_model=on_value,
+        min=low,
+        max=high,
+        step=step,
+        dense=True,
+        hide_details=True,
+        thumb_label=False,
+    )
 
 
 def _preset_values(preset: str) -> dict:
@@ -153,34 +177,66 @@ def Controls(run: Run, finished: bool, t: T, changed):
         changed()
 
     with solara.Card(t("scenario")):
-        _select(t("preset"), [(n, t.preset(n)) for n in names], s.preset,
-                lambda v: update(preset=v, overrides={}, preset_b=contrast(v)))
+        _select(
+            t("preset"),
+            [(n, t.preset(n)) for n in names],
+            s.preset,
+            lambda v: update(preset=v, overrides={}, preset_b=contrast(v)),
+        )
         solara.InputInt(t("seed"), value=s.seed, on_value=lambda v: update(seed=int(_number(v, 0, 2**31 - 1, 0))))
     with solara.Card():
         solara.Text(f"{t('days_per_tick')}: {s.days_per_tick}", classes=["cogov-lever"])
-        rv.Slider(v_model=s.days_per_tick, on_v_model=lambda v: update(days_per_tick=int(_number(v, 1, 30, 5))),
-                  min=1, max=30, step=1, dense=True, hide_details=True, thumb_label=False)
+        rv.Slider(
+            v_model=s.days_per_tick,
+            on_v_model=lambda v: update(days_per_tick=int(_number(v, 1, 30, 5))),
+            min=1,
+            max=30,
+            step=1,
+            dense=True,
+            hide_details=True,
+            thumb_label=False,
+        )
         with solara.Row(style={"flex-wrap": "wrap", "gap": "6px", "margin-top": "8px"}):
             if run.playing:
-                solara.Button(t("pause"), icon_name="mdi-pause", on_click=lambda: (run.pause(), changed()),
-                              color="warning", classes=["cogov-pause"])
+                solara.Button(
+                    t("pause"),
+                    icon_name="mdi-pause",
+                    on_click=lambda: (run.pause(), changed()),
+                    color="warning",
+                    classes=["cogov-pause"],
+                )
             else:
-                solara.Button(t("play"), icon_name="mdi-play", on_click=lambda: (run.play(), changed()),
-                              color="primary", disabled=run.board is None or finished, classes=["cogov-play"])
-            solara.Button(t("step"), icon_name="mdi-skip-next", on_click=lambda: run.step(s.days_per_tick),
-                          disabled=run.board is None or run.playing or finished)
+                solara.Button(
+                    t("play"),
+                    icon_name="mdi-play",
+                    on_click=lambda: (run.play(), changed()),
+                    color="primary",
+                    disabled=run.board is None or finished,
+                    classes=["cogov-play"],
+                )
+            solara.Button(
+                t("step"),
+                icon_name="mdi-skip-next",
+                on_click=lambda: run.step(s.days_per_tick),
+                disabled=run.board is None or run.playing or finished,
+            )
             solara.Button(t("reset"), icon_name="mdi-restart", on_click=lambda: (run.rebuild(force=True), changed()))
         if finished:
             solara.Text(t("finished", day=MAX_DAYS), classes=["cogov-note", "cogov-finished"])
     with solara.Card(t("compare")):
         solara.Switch(label=t("compare_on"), value=s.compare, on_value=lambda v: update(compare=bool(v)))
         if s.compare:
-            _select(t("compare_b"), [("", t("b_same"))] + [(n, t.preset(n)) for n in names], s.preset_b,
-                    lambda v: update(preset_b=v))
+            _select(
+                t("compare_b"),
+                [("", t("b_same"))] + [(n, t.preset(n)) for n in names],
+                s.preset_b,
+                lambda v: update(preset_b=v),
+            )
     with solara.Card(t("levers")):
         solara.Text(t("levers_note"), classes=["cogov-note"])
         base = solara.use_memo(lambda: _preset_values(s.preset), dependencies=[s.preset])
         for name in CONTROLS:
+
             def set_lever(v, name=name):
                 update(overrides={**s.overrides, name: _clamp(name, v)})
 
@@ -193,23 +249,40 @@ DRAWN = solara.create_context(lambda frame: None)  # told when the browser has d
 @solara.component
 def Chart(spec: dict, snap: Snapshot, last: bool = True):
     """A chart of frame `snap`; the last chart of a tab tells `DRAWN` once the browser drew it."""
-    PlotlyChart(spec={**spec, "frame": snap.version}, config=charts.CONFIG, acknowledge=last,
-                event_drawn=solara.use_context(DRAWN))
+    PlotlyChart(
+        spec={**spec, "frame": snap.version},
+        config=charts.CONFIG,
+        acknowledge=last,
+        event_drawn=solara.use_context(DRAWN),
+    )
 
 
 @solara.component
 def Overview(board: Board, snap: Snapshot, t: T):
     specs = solara.use_memo(
-        lambda: [f(snap, t) for f in (charts.states_figure, charts.resolution_figure, charts.satisfaction_figure,
-                                      charts.petitions_figure, charts.cost_figure)],
-        dependencies=[snap, t.lang])
+        lambda: [
+            f(snap, t)
+            for f in (
+                charts.states_figure,
+                charts.resolution_figure,
+                charts.satisfaction_figure,
+                charts.petitions_figure,
+                charts.cost_figure,
+            )
+        ],
+        dependencies=[snap, t.lang],
+    )
     with solara.Div(classes=["cogov-wide"]):
         Chart(specs[0], snap, last=False)
     with solara.Div(classes=["cogov-charts"]):
         for k, spec in enumerate(specs[1:], 2):
             Chart(spec, snap, last=k == len(specs))
-    df = pd.DataFrame({t("metric"): [t.metric(k) for k in KPIS],
-                       **{f.tag: [fmt(k, f.metrics.get(k)) for k in KPIS] for f in snap.frames}})
+    df = pd.DataFrame(
+        {
+            t("metric"): [t.metric(k) for k in KPIS],
+            **{f.tag: [fmt(k, f.metrics.get(k)) for k in KPIS] for f in snap.frames},
+        }
+    )
     solara.HTML(tag="h4", unsafe_innerHTML=t("kpis"))
     Table(df, "cogov-kpis")
 
@@ -218,14 +291,22 @@ def Overview(board: Board, snap: Snapshot, t: T):
 def MapTab(board: Board, snap: Snapshot, t: T):
     what = solara.use_reactive("open_cases")
     with solara.Row(style={"max-width": "420px"}):
-        _select(t("colour_by"), [("open_cases", t("open_cases")), ("satisfaction", t("grid_satisfaction"))],
-                what.value, what.set)
+        _select(
+            t("colour_by"),
+            [("open_cases", t("open_cases")), ("satisfaction", t("grid_satisfaction"))],
+            what.value,
+            what.set,
+        )
     if what.value == "satisfaction":
         solara.Text(t("grid_sat_scale"), classes=["cogov-note"])
     spec = solara.use_memo(
-        lambda: charts.map_figure(board.read(lambda: [(tag, sim.grid_values(what.value), sim.grid_layout)
-                                                      for tag, sim in board.shown]), t, what.value),
-        dependencies=[board, snap, t.lang, what.value])
+        lambda: charts.map_figure(
+            board.read(lambda: [(tag, sim.grid_values(what.value), sim.grid_layout) for tag, sim in board.shown]),
+            t,
+            what.value,
+        ),
+        dependencies=[board, snap, t.lang, what.value],
+    )
     with solara.Div(classes=["cogov-wide"]):
         Chart(spec, snap)
 
@@ -239,8 +320,11 @@ def NetworkTab(board: Board, snap: Snapshot, t: T):
         _select(t("pick_grid"), [(k, t("grid_n", g=k)) for k in range(n_grids)], g, grid.set)
     solara.Text(t("network_legend"), classes=["cogov-note"])
     spec = solara.use_memo(
-        lambda: charts.network_figure(board.read(lambda: [(tag, sim.network_arrays(g)) for tag, sim in board.shown]), t, g),
-        dependencies=[board, snap, t.lang, g])
+        lambda: charts.network_figure(
+            board.read(lambda: [(tag, sim.network_arrays(g)) for tag, sim in board.shown]), t, g
+        ),
+        dependencies=[board, snap, t.lang, g],
+    )
     with solara.Div(classes=["cogov-wide"]):
         Chart(spec, snap)
 
@@ -258,8 +342,9 @@ def JourneyTab(board: Board, snap: Snapshot, t: T):
             _select(t("which"), [(k, k) for k in sims], tag.value, tag.set)
         _select(t("outcome"), [(k, t(k)) for k in OUTCOMES], outcome.value, lambda v: (outcome.set(v), case.set(None)))
         if cases:
-            _select(t("pick_case"), [(d, f"#{d}") for d in cases], case.value if case.value in cases else cases[0],
-                    case.set)
+            _select(
+                t("pick_case"), [(d, f"#{d}") for d in cases], case.value if case.value in cases else cases[0], case.set
+            )
     if not cases:
         solara.Info(t("no_cases"))
         return
@@ -305,16 +390,27 @@ def Page():
     solara.Title(t("title"))
     solara.Style(font_css() + CSS)
     Viewport(token=token, width=width.value, on_width=lambda w: width.set(int(_number(w, 0, 100_000, 0))))
-    with solara.Div(classes=["cogov-root"] + (["cogov-narrow"] if narrow else []) +
-                    ([] if is_open else ["cogov-drawer-closed"])):
+    with solara.Div(
+        classes=["cogov-root"] + (["cogov-narrow"] if narrow else []) + ([] if is_open else ["cogov-drawer-closed"])
+    ):
         with rv.Toolbar(color="primary", dark=True, dense=narrow, flat=True, class_="cogov-bar"):
-            solara.Button(icon_name="mdi-tune", icon=True, on_click=lambda: drawer.set(not is_open),
-                          classes=["cogov-drawer-toggle"], style={"color": "white"})
+            solara.Button(
+                icon_name="mdi-tune",
+                icon=True,
+                on_click=lambda: drawer.set(not is_open),
+                classes=["cogov-drawer-toggle"],
+                style={"color": "white"},
+            )
             rv.ToolbarTitle(children=[t("title")])
             rv.Spacer()
-            solara.Button(t("switch_lang"), text=True, icon_name="mdi-translate", classes=["lang-switch"],
-                          on_click=lambda: (setattr(s, "lang", "en" if s.lang == "zh" else "zh"), changed()),
-                          style={"color": "white"})
+            solara.Button(
+                t("switch_lang"),
+                text=True,
+                icon_name="mdi-translate",
+                classes=["lang-switch"],
+                on_click=lambda: (setattr(s, "lang", "en" if s.lang == "zh" else "zh"), changed()),
+                style={"color": "white"},
+            )
         with solara.Div(classes=["cogov-body"]):
             with solara.Div(classes=["cogov-drawer"]):
                 if narrow:
@@ -355,8 +451,11 @@ def Live(run: Run, t: T, on_status, revision: int):
     snap, board = shown.value, run.board
     if board is None or snap is None or snap.board != id(board):
         return  # the first snapshot of a new board is on its way
-    solara.HTML(tag="h3", unsafe_innerHTML=f"{t('day', day=snap.day)} / {MAX_DAYS}" if snap.day else t("not_started"),
-                classes=["cogov-day"])
+    solara.HTML(
+        tag="h3",
+        unsafe_innerHTML=f"{t('day', day=snap.day)} / {MAX_DAYS}" if snap.day else t("not_started"),
+        classes=["cogov-day"],
+    )
 
     def pick_tab(i):
         run.settings.tab = i

@@ -140,9 +140,11 @@ class Sim:
         g, pos = self.grid_network(grid), self.network_layout(grid)
         nodes = list(g.nodes)
         index = {n: k for k, n in enumerate(nodes)}
-        return {"xy": np.array([pos[n] for n in nodes]),
-                "edges": np.array([(index[u], index[v]) for u, v in g.edges], dtype=int).reshape(-1, 2),
-                **{key: np.array([g.nodes[n][key] for n in nodes]) for key in ("status", "migrant", "volunteer")}}
+        return {
+            "xy": np.array([pos[n] for n in nodes]),
+            "edges": np.array([(index[u], index[v]) for u, v in g.edges], dtype=int).reshape(-1, 2),
+            **{key: np.array([g.nodes[n][key] for n in nodes]) for key in ("status", "migrant", "volunteer")},
+        }
 
     # --- case journeys (流转轨迹) ------------------------------------------------------------
     def cases(self, outcome: str, limit: int = 200) -> list[int]:
@@ -168,11 +170,13 @@ class Sim:
             t("outcome"): t.state(ds.state[d]),
             t("days_open"): t("n_days", n=int(end - ds.arose[d])),
         }
-        table = pd.DataFrame({
-            t("when"): [t("day", day=day + 1) for _, day, *_ in rows],
-            t("event"): [t.pick(EVENT_TEXT.get(ev, (ev, ev))) for _, _, ev, *_ in rows],
-            t("handler"): [self._handler_name(kind, hid, detail, ev, t) for _, _, ev, kind, hid, detail in rows],
-        })
+        table = pd.DataFrame(
+            {
+                t("when"): [t("day", day=day + 1) for _, day, *_ in rows],
+                t("event"): [t.pick(EVENT_TEXT.get(ev, (ev, ev))) for _, _, ev, *_ in rows],
+                t("handler"): [self._handler_name(kind, hid, detail, ev, t) for _, _, ev, kind, hid, detail in rows],
+            }
+        )
         return facts, table
 
     def _handler_name(self, kind: int, handler_id: int, detail: str, event: str, t: T) -> str:
@@ -193,7 +197,6 @@ class Sim:
         if hasattr(agent, "community"):
             return f"{base} · {t('community', c=agent.community)}"
         return base
-
 
 
 class Board:
@@ -241,8 +244,17 @@ class Board:
     def snapshot(self) -> Snapshot:
         """What the overview draws, copied under the lock: it stays as it is while play goes on."""
         with self.lock:
-            frames = tuple(Frame(tag, sim.preset, sim.day, sim.series(), final_metrics(sim.model),
-                                 sim.model.p.disputes.judge_after_days) for tag, sim in self.shown)
+            frames = tuple(
+                Frame(
+                    tag,
+                    sim.preset,
+                    sim.day,
+                    sim.series(),
+                    final_metrics(sim.model),
+                    sim.model.p.disputes.judge_after_days,
+                )
+                for tag, sim in self.shown
+            )
             return Snapshot(id(self), self.version, self.day, self.finished, frames)
 
 

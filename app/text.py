@@ -20,8 +20,10 @@ LANGS = ("zh", "en")
 
 TEXT: dict[str, tuple[str, str]] = {
     "title": ("基层社会治理模拟课堂", "Community governance simulator"),
-    "subtitle": ("一个街道的矛盾纠纷如何被发现、分派、化解或升级",
-                 "How a street's disputes are found, routed, resolved or escalated"),
+    "subtitle": (
+        "一个街道的矛盾纠纷如何被发现、分派、化解或升级",
+        "How a street's disputes are found, routed, resolved or escalated",
+    ),
     "switch_lang": ("English", "中文"),
     "close": ("收起", "Close"),
     "scenario": ("方案 A", "Arrangement A"),
@@ -38,12 +40,18 @@ TEXT: dict[str, tuple[str, str]] = {
     "axis_day_suffix": (" 天", " d"),
     "not_started": ("尚未开始：点“前进”或“播放”。", "Not started: press Step or Play."),
     "no_data": ("点“前进”或“播放”后这里出现曲线", "Press Step or Play to draw this chart"),
-    "finished": ("已到第 {day} 天（三年）。点“重置”重新开始。", "Day {day} (three years) reached. Press Reset to start again."),
+    "finished": (
+        "已到第 {day} 天（三年）。点“重置”重新开始。",
+        "Day {day} (three years) reached. Press Reset to start again.",
+    ),
     "compare": ("并排对比", "Side by side"),
     "compare_on": ("与方案 B 对比（同一随机种子）", "Compare with arrangement B (same seed)"),
     "compare_b": ("方案 B", "Arrangement B"),
     "b_same": ("方案 A 的预设（不改杠杆）", "A's preset without the lever changes"),
-    "grid_sat_scale": ("颜色按当前最低到最高满意度；悬停或点按看数值", "Colours span today's lowest to highest satisfaction; hover or tap for values"),
+    "grid_sat_scale": (
+        "颜色按当前最低到最高满意度；悬停或点按看数值",
+        "Colours span today's lowest to highest satisfaction; hover or tap for values",
+    ),
     "overview": ("总览", "Overview"),
     "map": ("网格地图", "Grid map"),
     "network": ("网格社会网络", "Grid network"),
@@ -63,11 +71,16 @@ TEXT: dict[str, tuple[str, str]] = {
     "grid_n": ("网格 {g}", "Grid {g}"),
     "which": ("显示", "Show"),
     "pick_grid": ("选择网格", "Grid"),
-    "network_legend": ("红：未结纠纷当事人；绿：已化解纠纷当事人；方块：流动人口；圈：志愿者",
-                       "Red: party to an open dispute; green: party to a resolved one; square: migrant; ring: volunteer"),
+    "network_legend": (
+        "红：未结纠纷当事人；绿：已化解纠纷当事人；方块：流动人口；圈：志愿者",
+        "Red: party to an open dispute; green: party to a resolved one; square: migrant; ring: volunteer",
+    ),
     "outcome": ("结果", "Outcome"),
     "pick_case": ("选择案件", "Case"),
-    "no_cases": ("还没有这种结果的案件，让模型再运行一段时间。", "No case with this outcome yet; run the model longer."),
+    "no_cases": (
+        "还没有这种结果的案件，让模型再运行一段时间。",
+        "No case with this outcome yet; run the model longer.",
+    ),
     "found_by": ("发现方式", "Found by"),
     "category": ("类别", "Category"),
     "arose": ("发生于", "Arose on"),
@@ -88,8 +101,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "trust": ("信任度", "Trust"),
     "group_incidents": ("群体性事件", "Group incidents"),
     "petitions": ("累计信访", "Petitions"),
-    "footer": ("每万人口参数；纠纷在社会网络中扩散。数字来自模型，不是预测。",
-               "Parameters are per 10,000 residents; disputes spread through social ties. The numbers are the model's, not forecasts."),
+    "footer": (
+        "每万人口参数；纠纷在社会网络中扩散。数字来自模型，不是预测。",
+        "Parameters are per 10,000 residents; disputes spread through social ties. The numbers are the model's, not forecasts.",
+    ),
 }
 
 STATE_TEXT: dict[State, tuple[str, str]] = {
@@ -147,9 +162,13 @@ EVENT_TEXT: dict[str, tuple[str, str]] = {
 }
 
 OFFICE_EN = {
-    "police": "Police station", "justice": "Judicial office", "urban_management": "Urban management",
-    "housing": "Housing and construction", "labour": "Human resources and social security",
-    "land": "Land and demolition office", "civil_affairs": "Civil affairs",
+    "police": "Police station",
+    "justice": "Judicial office",
+    "urban_management": "Urban management",
+    "housing": "Housing and construction",
+    "labour": "Human resources and social security",
+    "land": "Land and demolition office",
+    "civil_affairs": "Civil affairs",
 }
 OFFICE_TEXT: dict[str, tuple[str, str]] = {name: (zh, OFFICE_EN[name]) for name, (zh, _) in OFFICE_TYPES.items()}
 
@@ -198,9 +217,14 @@ UNIT_TEXT: dict[str, tuple[str, str]] = {
 }
 
 CATEGORY_EN: dict[str, str] = {
-    "neighbor": "Neighbours", "family": "Marriage and family", "property": "Property management",
-    "labor": "Unpaid wages", "land": "Land and demolition", "public_order": "Public order",
-    "environment": "Environment and sanitation", "public_service": "Public services",
+    "neighbor": "Neighbours",
+    "family": "Marriage and family",
+    "property": "Property management",
+    "labor": "Unpaid wages",
+    "land": "Land and demolition",
+    "public_order": "Public order",
+    "environment": "Environment and sanitation",
+    "public_service": "Public services",
 }
 CATEGORY_TEXT: dict[str, tuple[str, str]] = {c: (zh, CATEGORY_EN[c]) for c, zh in CATEGORY_ZH.items()}
 

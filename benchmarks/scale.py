@@ -27,8 +27,13 @@ def one(n: int) -> dict:
     result = simulate(sc.params, seed=1, steps=STEPS)
     wall = time.perf_counter() - start
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"residents": n, "wall_s": wall, "resident_days_per_s": n * STEPS / wall, "peak_mb": peak_mb,
-            "disputes": result.metrics["disputes_total"]}
+    return {
+        "residents": n,
+        "wall_s": wall,
+        "resident_days_per_s": n * STEPS / wall,
+        "peak_mb": peak_mb,
+        "disputes": result.metrics["disputes_total"],
+    }
 
 
 def main(sizes: list[int]) -> None:
@@ -37,8 +42,11 @@ def main(sizes: list[int]) -> None:
     for n in sizes:
         out = subprocess.run([sys.executable, __file__, "--one", str(n)], capture_output=True, text=True, check=True)
         r = json.loads(out.stdout.strip().splitlines()[-1])
-        print(f"| {r['residents']:,} | {r['wall_s']:.1f} | {r['resident_days_per_s']:,.0f} | {r['peak_mb']:,.0f} | "
-              f"{r['disputes']:,} |", flush=True)
+        print(
+            f"| {r['residents']:,} | {r['wall_s']:.1f} | {r['resident_days_per_s']:,.0f} | {r['peak_mb']:,.0f} | "
+            f"{r['disputes']:,} |",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

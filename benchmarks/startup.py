@@ -15,9 +15,22 @@ import time
 from pathlib import Path
 
 COGOV = Path(sys.executable).parent / "cogov"
-CASES = [["--help"], ["run", "--help"], ["run", "--seed", "x", "co_governance"], ["compare", "--steps", "0"],
-         ["sweep"], ["report"], ["export"], ["scenarios", "--bogus"], ["levers", "--bogus"], ["ui", "--port", "-1"],
-         ["validate", "--replicates", "0"], ["sensitivity"], ["calibrate", "--trials", "0"], ["discover", "-n", "1"]]
+CASES = [
+    ["--help"],
+    ["run", "--help"],
+    ["run", "--seed", "x", "co_governance"],
+    ["compare", "--steps", "0"],
+    ["sweep"],
+    ["report"],
+    ["export"],
+    ["scenarios", "--bogus"],
+    ["levers", "--bogus"],
+    ["ui", "--port", "-1"],
+    ["validate", "--replicates", "0"],
+    ["sensitivity"],
+    ["calibrate", "--trials", "0"],
+    ["discover", "-n", "1"],
+]
 
 
 def best_of(args: list[str], repeat: int = 5) -> float:

@@ -22,8 +22,10 @@ from cogov.experiments.store import open_db
 
 
 def main(runs: int = 140, workers: int = 2) -> None:
-    design = build_design({"name": "bench", "scenarios": ["co_governance"], "replicates": runs, "steps": 365,
-                           "master_seed": 1}, "benchmark")
+    design = build_design(
+        {"name": "bench", "scenarios": ["co_governance"], "replicates": runs, "steps": 365, "master_seed": 1},
+        "benchmark",
+    )
     engines = {
         "one process": lambda: LocalEngine(1),
         f"local, {workers} workers": lambda: LocalEngine(workers),
@@ -35,7 +37,9 @@ def main(runs: int = 140, workers: int = 2) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for i, (label, make) in enumerate(engines.items()):
             start = time.perf_counter()  # includes starting the workers or the cluster
-            run_design(open_db(Path(tmp) / f"{i}.db"), design, make(), kind="compare", command="benchmark", progress=False)
+            run_design(
+                open_db(Path(tmp) / f"{i}.db"), design, make(), kind="compare", command="benchmark", progress=False
+            )
             wall = time.perf_counter() - start
             n = 1 if base is None else workers
             base = base or wall

@@ -32,8 +32,13 @@ from cogov.app.live import Run, Runs, Settings, release_memory  # noqa: E402
 from cogov.app.session import MAX_DAYS  # noqa: E402
 from cogov.app.text import T  # noqa: E402
 
-FIGURES = (charts.states_figure, charts.resolution_figure, charts.satisfaction_figure, charts.petitions_figure,
-           charts.cost_figure)
+FIGURES = (
+    charts.states_figure,
+    charts.resolution_figure,
+    charts.satisfaction_figure,
+    charts.petitions_figure,
+    charts.cost_figure,
+)
 REDRAWN = """(day) => { const gd = [...document.querySelectorAll('.cogov-plot')].pop();
     return gd && gd._fullLayout && gd._fullLayout.xaxis.range[1] >= day; }"""
 
@@ -93,16 +98,20 @@ def browser_side(n_pages: int, seconds: float) -> None:
     with serve(ROOT / "results" / "ui-bench-server.log") as (url, pid), sync_playwright() as p:
         server = psutil.Process(pid)
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        print("\n| pages playing (side by side, 5 days a step) | days/s on screen | frames/s | "
-              "Step → Overview redrawn | Pause → Play button | server CPU |\n|---:|---:|---:|---:|---:|---:|")
+        print(
+            "\n| pages playing (side by side, 5 days a step) | days/s on screen | frames/s | "
+            "Step → Overview redrawn | Pause → Play button | server CPU |\n|---:|---:|---:|---:|---:|---:|"
+        )
         for n in (1, n_pages):
             pages = [Page(browser, url) for _ in range(n)]
             for q in pages:
                 q.compare()
                 q.pg.locator(".cogov-day").wait_for()
-                q.pg.evaluate("() => { window.frames_ = 0; let last = null; setInterval(() => {"
-                              " const d = document.querySelector('.cogov-day')?.innerText;"
-                              " if (d !== last) { window.frames_++; last = d; } }, 20); }")
+                q.pg.evaluate(
+                    "() => { window.frames_ = 0; let last = null; setInterval(() => {"
+                    " const d = document.querySelector('.cogov-day')?.innerText;"
+                    " if (d !== last) { window.frames_++; last = d; } }, 20); }"
+                )
             redraws = []
             for _ in range(5):  # Step, paused: until the browser has redrawn the last chart
                 day = _day(pages[0].pg) + 5
@@ -126,8 +135,10 @@ def browser_side(n_pages: int, seconds: float) -> None:
             cpu = (c1.user + c1.system - c0.user - c0.system) / (t1 - t0)
             days = statistics.mean((b - a) / (t1 - t0) for a, b in zip(d0, d1))
             frames = statistics.mean(heads) / (t1 - t0)
-            print(f"| {n} | {days:.1f} | {frames:.1f} | {statistics.median(redraws):.2f} s | "
-                  f"{max(pauses):.2f} s (slowest) | {cpu:.2f} cores |")
+            print(
+                f"| {n} | {days:.1f} | {frames:.1f} | {statistics.median(redraws):.2f} s | "
+                f"{max(pauses):.2f} s (slowest) | {cpu:.2f} cores |"
+            )
             for q in pages:
                 q.close()
         browser.close()

@@ -61,8 +61,16 @@ class PointsDesign:
 
     def specs(self) -> list[RunSpec]:
         return [
-            RunSpec(experiment=self.name, point=label, scenario=scenario, overrides=tuple(sorted(ov.items())),
-                    replicate=r, seed=self.seed(label, r), steps=self.steps, events=self.events)
+            RunSpec(
+                experiment=self.name,
+                point=label,
+                scenario=scenario,
+                overrides=tuple(sorted(ov.items())),
+                replicate=r,
+                seed=self.seed(label, r),
+                steps=self.steps,
+                events=self.events,
+            )
             for label, scenario, ov in self.points
             for r in range(self.replicates)
         ]
@@ -73,9 +81,14 @@ class PointsDesign:
     def as_json(self) -> str:
         # stored as a valid `Design` (so `cogov report`/`export` can read the experiment row); the
         # identity travels in its description
-        return Design(name=self.name, base=self.base, replicates=self.replicates, steps=self.steps,
-                      master_seed=self.master_seed,
-                      description=json.dumps(self.identity, ensure_ascii=False, sort_keys=True)).as_json()
+        return Design(
+            name=self.name,
+            base=self.base,
+            replicates=self.replicates,
+            steps=self.steps,
+            master_seed=self.master_seed,
+            description=json.dumps(self.identity, ensure_ascii=False, sort_keys=True),
+        ).as_json()
 
 
 def check_same_design(db: sqlite_utils.Database, design: Design) -> None:
@@ -87,8 +100,10 @@ def check_same_design(db: sqlite_utils.Database, design: Design) -> None:
     new = design.as_json()
     legacy = json.dumps(json.loads(new), ensure_ascii=False, sort_keys=True)  # stored before lever order was kept
     if row.get("design") and row["design"] not in (new, legacy):
-        raise ValueError(f"experiment {design.name!r} is already stored with a different design; "
-                         "give it another name (or delete the old runs) to start afresh")
+        raise ValueError(
+            f"experiment {design.name!r} is already stored with a different design; "
+            "give it another name (or delete the old runs) to start afresh"
+        )
 
 
 def _finish(db: sqlite_utils.Database, name: str, seconds: float, bar: tqdm, engine) -> None:
@@ -98,8 +113,15 @@ def _finish(db: sqlite_utils.Database, name: str, seconds: float, bar: tqdm, eng
     finish_experiment(db, name, seconds)
 
 
-def run_design(db: sqlite_utils.Database, design: Design | PointsDesign, engine: LocalEngine | DaskEngine, kind: str,
-               command: str, progress: bool = True, close_engine: bool = True) -> BatchSummary:
+def run_design(
+    db: sqlite_utils.Database,
+    design: Design | PointsDesign,
+    engine: LocalEngine | DaskEngine,
+    kind: str,
+    command: str,
+    progress: bool = True,
+    close_engine: bool = True,
+) -> BatchSummary:
     check_same_design(db, design)
     code = code_version()
     previous = 0.0
@@ -107,20 +129,42 @@ def run_design(db: sqlite_utils.Database, design: Design | PointsDesign, engine:
         previous = float(experiment_row(db, design.name).get("seconds") or 0.0)
     except KeyError:
         pass
-    begin_experiment(db, design.name, kind=kind, command=command, design=design.as_json(),
-                     master_seed=design.master_seed, replicates=design.replicates, steps=design.steps,
-                     baseline=design.baseline_point(), code_version=code, engine=engine.describe())
+    begin_experiment(
+        db,
+        design.name,
+        kind=kind,
+        command=command,
+        design=design.as_json(),
+        master_seed=design.master_seed,
+        replicates=design.replicates,
+        steps=design.steps,
+        baseline=design.baseline_point(),
+        code_version=code,
+        engine=engine.describe(),
+    )
     specs = design.specs()
     done = done_keys(db, design.name)
     todo = [s for s in specs if s.id not in done]
     start = time.perf_counter()
     failed = 0
-    bar = tqdm(total=len(specs), initial=len(specs) - len(todo), desc=design.name, unit="run",
-               file=sys.stderr, disable=not progress, dynamic_ncols=True)
+    bar = tqdm(
+        total=len(specs),
+        initial=len(specs) - len(todo),
+        desc=design.name,
+        unit="run",
+        file=sys.stderr,
+        disable=not progress,
+        dynamic_ncols=True,
+    )
     try:
         for out in engine.run(todo):
-            record_run(db, run_row(out.spec, out.params, out.seconds, code, out.error, out.worker),
-                       out.metrics, out.timeseries, out.events)
+            record_run(
+                db,
+                run_row(out.spec, out.params, out.seconds, code, out.error, out.worker),
+                out.metrics,
+                out.timeseries,
+                out.events,
+            )
             failed += out.error is not None
             bar.update(1)
     except BaseException:

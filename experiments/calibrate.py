@@ -179,8 +179,10 @@ def parse_fit(specs: list[str], defaults: dict[str, tuple[float, float]]) -> dic
             lv = index.get(name)
             r = assumption_range(lv) if lv else None
             if r is None:
-                raise TargetsError(f"--fit {name!r}: give a range as {name}=LOW:HIGH"
-                                   + ("" if lv else "; `cogov levers` lists the levers"))
+                raise TargetsError(
+                    f"--fit {name!r}: give a range as {name}=LOW:HIGH"
+                    + ("" if lv else "; `cogov levers` lists the levers")
+                )
             lo, hi = r
         _check_range(index, name, lo, hi, f"--fit {name}")
         out[name] = (lo, hi)
@@ -214,13 +216,28 @@ class Calibration:
         return any(t.metric in DERIVED for t in self.targets)
 
     def identity(self) -> dict[str, Any]:
-        return {"analysis": "calibration", "preset": self.preset, "ranges": self.ranges, "set": self.fixed,
-                "sampler": "optuna TPE", "seeds": "common random numbers", "events": self.events}
+        return {
+            "analysis": "calibration",
+            "preset": self.preset,
+            "ranges": self.ranges,
+            "set": self.fixed,
+            "sampler": "optuna TPE",
+            "seeds": "common random numbers",
+            "events": self.events,
+        }
 
     def design(self, points: list[tuple[str, str, dict[str, Any]]]) -> PointsDesign:
-        return PointsDesign(name=self.name, base=self.preset, points=points, replicates=self.replicates,
-                            steps=self.steps, master_seed=self.master_seed, identity=self.identity(),
-                            common_seeds=True, events=self.events)
+        return PointsDesign(
+            name=self.name,
+            base=self.preset,
+            points=points,
+            replicates=self.replicates,
+            steps=self.steps,
+            master_seed=self.master_seed,
+            identity=self.identity(),
+            common_seeds=True,
+            events=self.events,
+        )
 
     def start(self) -> dict[str, Any]:
         """The preset's own values of the fitted levers (clipped into the search ranges)."""
@@ -268,8 +285,11 @@ def mediation_success(db: sqlite_utils.Database, run_id: str) -> float:
         return math.nan
     marks = ",".join("?" * len(ATTEMPT_ENDS))
     hs = ",".join("?" * len(MEDIATION_HANDLERS))
-    row = db.execute(f"select sum(event = 'resolved'), count(*) from events where run_id = ? and event in ({marks}) "
-                     f"and handler in ({hs})", [run_id, *ATTEMPT_ENDS, *MEDIATION_HANDLERS]).fetchone()
+    row = db.execute(
+        f"select sum(event = 'resolved'), count(*) from events where run_id = ? and event in ({marks}) "
+        f"and handler in ({hs})",
+        [run_id, *ATTEMPT_ENDS, *MEDIATION_HANDLERS],
+    ).fetchone()
     return row[0] / row[1] if row[1] else math.nan
 
 
@@ -299,8 +319,15 @@ def run_study(db, cal: Calibration, trials: int, engine, command: str, progress)
         values = cal.suggest(trial)
         label = point_label(values)
         design = cal.design([(label, cal.preset, {**cal.fixed, **values})])
-        summary = run_design(db, design, engine, kind="calibration", command=command, progress=False,
-                             close_engine=isinstance(engine, LocalEngine))
+        summary = run_design(
+            db,
+            design,
+            engine,
+            kind="calibration",
+            command=command,
+            progress=False,
+            close_engine=isinstance(engine, LocalEngine),
+        )
         ran_total += summary.ran
         obs = observed(db, cal, label)
         loss, means = loss_of(cal, obs)
@@ -308,8 +335,16 @@ def run_study(db, cal: Calibration, trials: int, engine, command: str, progress)
             study.tell(trial, loss)
         else:
             study.tell(trial, state=optuna.trial.TrialState.FAIL)
-        rows.append({"trial": number, "point": label, "loss": loss, "ran": summary.ran, **values,
-                     **{f"mean_{m}": v for m, v in means.items()}})
+        rows.append(
+            {
+                "trial": number,
+                "point": label,
+                "loss": loss,
+                "ran": summary.ran,
+                **values,
+                **{f"mean_{m}": v for m, v in means.items()},
+            }
+        )
         progress(number, trials, loss, summary.ran, min(r["loss"] for r in rows))
     df = pd.DataFrame(rows)
     df.attrs["ran"] = ran_total
@@ -326,33 +361,42 @@ def toml_value(v: Any) -> str:
 
 def calibrated_toml(cal: Calibration, best: dict[str, Any], meta: dict[str, Any], fit_rows: list[dict]) -> str:
     values = {**cal.fixed, **best}
-    lines = [f"# Calibrated {cal.preset}: levers fitted by `cogov calibrate` to the targets below.",
-             f"#   command: {meta['command']}",
-             f"#   targets file: {cal.targets_path}",
-             f"#   method: optuna TPE sampler (seed {cal.master_seed}), {meta['trials']} trials × {cal.replicates} "
-             f"replicates × {cal.steps} days, common random numbers; loss Σ((mean − target)/tolerance)²",
-             f"#   best loss {fmt(meta['best_loss'])} (trial {meta['best_trial']}); code version {meta['code_version']}; "
-             f"date {meta['date']}"]
+    lines = [
+        f"# Calibrated {cal.preset}: levers fitted by `cogov calibrate` to the targets below.",
+        f"#   command: {meta['command']}",
+        f"#   targets file: {cal.targets_path}",
+        f"#   method: optuna TPE sampler (seed {cal.master_seed}), {meta['trials']} trials × {cal.replicates} "
+        f"replicates × {cal.steps} days, common random numbers; loss Σ((mean − target)/tolerance)²",
+        f"#   best loss {fmt(meta['best_loss'])} (trial {meta['best_trial']}); code version {meta['code_version']}; "
+        f"date {meta['date']}",
+    ]
     for r in fit_rows:
-        lines.append(f"#   target {r['target']}: {r['metric']} {r['direction']} {fmt(r['value'])} ± {fmt(r['tolerance'])}"
-                     f" → observed {fmt(r['mean'])} [{fmt(r['low'])}, {fmt(r['high'])}], "
-                     f"{'met' if r['met'] else 'NOT met'} ({r['source']})")
+        lines.append(
+            f"#   target {r['target']}: {r['metric']} {r['direction']} {fmt(r['value'])} ± {fmt(r['tolerance'])}"
+            f" → observed {fmt(r['mean'])} [{fmt(r['low'])}, {fmt(r['high'])}], "
+            f"{'met' if r['met'] else 'NOT met'} ({r['source']})"
+        )
     lines.append("#   search ranges: " + ", ".join(f"{k} {lo:g}–{hi:g}" for k, (lo, hi) in cal.ranges.items()))
-    lines += ["", f'extends = "{cal.preset}"', "", "[meta]",
-              f'zh = {toml_value(meta["zh"] + "（校准）")}',
-              f'en = {toml_value(meta["en"] + " (calibrated)")}',
-              f'calibrated_from = {toml_value(cal.preset)}',
-              f'targets_file = {toml_value(cal.targets_path)}',
-              'method = "optuna TPE"',
-              f"trials = {meta['trials']}",
-              f"replicates = {cal.replicates}",
-              f"steps = {cal.steps}",
-              f"master_seed = {cal.master_seed}",
-              f"best_loss = {toml_value(float(meta['best_loss']))}",
-              f"targets_met = {sum(r['met'] for r in fit_rows)}",
-              f"targets_total = {len(fit_rows)}",
-              f"code_version = {toml_value(meta['code_version'])}",
-              f"date = {toml_value(meta['date'])}"]
+    lines += [
+        "",
+        f'extends = "{cal.preset}"',
+        "",
+        "[meta]",
+        f"zh = {toml_value(meta['zh'] + '（校准）')}",
+        f"en = {toml_value(meta['en'] + ' (calibrated)')}",
+        f"calibrated_from = {toml_value(cal.preset)}",
+        f"targets_file = {toml_value(cal.targets_path)}",
+        'method = "optuna TPE"',
+        f"trials = {meta['trials']}",
+        f"replicates = {cal.replicates}",
+        f"steps = {cal.steps}",
+        f"master_seed = {cal.master_seed}",
+        f"best_loss = {toml_value(float(meta['best_loss']))}",
+        f"targets_met = {sum(r['met'] for r in fit_rows)}",
+        f"targets_total = {len(fit_rows)}",
+        f"code_version = {toml_value(meta['code_version'])}",
+        f"date = {toml_value(meta['date'])}",
+    ]
     sections: dict[str, list[tuple[str, Any]]] = {}
     for name, v in values.items():
         section, _, key = name.rpartition(".")
@@ -395,29 +439,59 @@ def write_outputs(db, cal: Calibration, df: pd.DataFrame, out_dir: Path, command
     for t in cal.targets:
         e = mean_ci(pd.to_numeric(obs[t.metric], errors="coerce"))
         m, lo, hi = (e.mean, e.low, e.high) if e else (math.nan, math.nan, math.nan)
-        fit_rows.append({"target": t.name, "metric": t.metric, "direction": t.direction, "value": t.value,
-                         "tolerance": t.tolerance, "mean": m, "low": lo, "high": hi, "met": t.term(m) <= 1.0,
-                         "source": t.source})
+        fit_rows.append(
+            {
+                "target": t.name,
+                "metric": t.metric,
+                "direction": t.direction,
+                "value": t.value,
+                "tolerance": t.tolerance,
+                "mean": m,
+                "low": lo,
+                "high": hi,
+                "met": t.term(m) <= 1.0,
+                "source": t.source,
+            }
+        )
     sc = load_scenario(cal.preset)
-    meta = {"command": command, "trials": len(df), "best_loss": float(best_row["loss"]),
-            "best_trial": int(best_row["trial"]), "code_version": code_version(), "date": now(), "zh": sc.zh, "en": sc.en}
+    meta = {
+        "command": command,
+        "trials": len(df),
+        "best_loss": float(best_row["loss"]),
+        "best_trial": int(best_row["trial"]),
+        "code_version": code_version(),
+        "date": now(),
+        "zh": sc.zh,
+        "en": sc.en,
+    }
     toml_path = out_dir / f"calibrated_{cal.preset}.toml"
     toml_path.write_text(calibrated_toml(cal, best, meta, fit_rows), encoding="utf-8")
     history_plot(df, out_dir / "history.png", f"{cal.name}: {cal.preset}")
-    lines = [f"# Calibration: {cal.name}", "",
-             f"Preset `{cal.preset}`, targets from `{cal.targets_path}`; optuna TPE (seed {cal.master_seed}), "
-             f"{len(df)} trials, each {cal.replicates} replicates × {cal.steps} days with common random numbers. "
-             f"Loss Σ((mean − target)/tolerance)²; a target is met when its term is at most 1.", "",
-             "| target | metric | target value | tolerance | observed mean [95% CI] | within tolerance | source |",
-             "|---|---|---|---|---|---|---|"]
+    lines = [
+        f"# Calibration: {cal.name}",
+        "",
+        f"Preset `{cal.preset}`, targets from `{cal.targets_path}`; optuna TPE (seed {cal.master_seed}), "
+        f"{len(df)} trials, each {cal.replicates} replicates × {cal.steps} days with common random numbers. "
+        f"Loss Σ((mean − target)/tolerance)²; a target is met when its term is at most 1.",
+        "",
+        "| target | metric | target value | tolerance | observed mean [95% CI] | within tolerance | source |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for r in fit_rows:
         tv = {"equal": "", "at_least": "≥ ", "at_most": "≤ "}[r["direction"]] + fmt(r["value"])
-        lines.append(f"| {r['target']} | {r['metric']} | {tv} | {fmt(r['tolerance'])} | "
-                     f"{fmt(r['mean'])} [{fmt(r['low'])}, {fmt(r['high'])}] | {'yes' if r['met'] else 'no'} | {r['source']} |")
+        lines.append(
+            f"| {r['target']} | {r['metric']} | {tv} | {fmt(r['tolerance'])} | "
+            f"{fmt(r['mean'])} [{fmt(r['low'])}, {fmt(r['high'])}] | {'yes' if r['met'] else 'no'} | {r['source']} |"
+        )
     preset_loss = float(df.loc[df["trial"] == 0, "loss"].iloc[0])
-    lines += ["", f"Best loss: **{fmt(meta['best_loss'])}** (trial {meta['best_trial']}, point `{best_row['point']}`); "
-              f"the preset itself (trial 0): {fmt(preset_loss)}.", "",
-              "| lever | value found | search range | preset default |", "|---|---|---|---|"]
+    lines += [
+        "",
+        f"Best loss: **{fmt(meta['best_loss'])}** (trial {meta['best_trial']}, point `{best_row['point']}`); "
+        f"the preset itself (trial 0): {fmt(preset_loss)}.",
+        "",
+        "| lever | value found | search range | preset default |",
+        "|---|---|---|---|",
+    ]
     base = sc.resolved()
     for k, v in best.items():
         d = base
@@ -425,10 +499,21 @@ def write_outputs(db, cal: Calibration, df: pd.DataFrame, out_dir: Path, command
             d = d[part]
         lines.append(f"| {k} | {fmt(v)} | {cal.ranges[k][0]:g} – {cal.ranges[k][1]:g} | {fmt(d)} |")
     lines += ["", "![loss per trial](history.png)", ""]
-    lines += reproduce([("command", f"`{command}`"), ("master seed", cal.master_seed),
-                        ("code version", meta["code_version"]), ("date", meta["date"]),
-                        ("calibrated scenario", f"`{toml_path.name}` (`cogov run {toml_path}`)"),
-                        ("runs stored", f"{len(done_keys(db, cal.name))} (experiment `{cal.name}`)")])
+    lines += reproduce(
+        [
+            ("command", f"`{command}`"),
+            ("master seed", cal.master_seed),
+            ("code version", meta["code_version"]),
+            ("date", meta["date"]),
+            ("calibrated scenario", f"`{toml_path.name}` (`cogov run {toml_path}`)"),
+            ("runs stored", f"{len(done_keys(db, cal.name))} (experiment `{cal.name}`)"),
+        ]
+    )
     paths = write_documents("\n".join(lines), out_dir, "fit_report", f"Calibration: {cal.name}")
-    return {"toml": toml_path, "report": paths["markdown"], "fit": fit_rows, "best": best,
-            "best_loss": meta["best_loss"]}
+    return {
+        "toml": toml_path,
+        "report": paths["markdown"],
+        "fit": fit_rows,
+        "best": best,
+        "best_loss": meta["best_loss"],
+    }

@@ -84,8 +84,11 @@ class Design(BaseModel):
     factorial: dict[str, list[Any]] = Field(default_factory=dict, description="lever → values, full factorial")
     lhs: LatinHypercube | None = None
     metrics: list[str] = Field(default_factory=lambda: list(KEY_METRICS), description="key metrics for the report")
-    budget_matched_from: str | None = Field(None, description="the experiment whose own standing costs set this "
-                                                              "comparison's matched budget (experiments/matched.py)")
+    budget_matched_from: str | None = Field(
+        None,
+        description="the experiment whose own standing costs set this "
+        "comparison's matched budget (experiments/matched.py)",
+    )
 
     @field_validator("set", "factorial", mode="before")
     @classmethod
@@ -139,8 +142,15 @@ class Design(BaseModel):
 
     def specs(self) -> list[RunSpec]:
         return [
-            RunSpec(experiment=self.name, point=label, scenario=scenario, overrides=tuple(sorted(ov.items())),
-                    replicate=r, seed=derive_seed(self.master_seed, label, r), steps=self.steps)
+            RunSpec(
+                experiment=self.name,
+                point=label,
+                scenario=scenario,
+                overrides=tuple(sorted(ov.items())),
+                replicate=r,
+                seed=derive_seed(self.master_seed, label, r),
+                steps=self.steps,
+            )
             for label, scenario, ov in self.points()
             for r in range(self.replicates)
         ]
@@ -176,24 +186,31 @@ def _check_levers(design: Design, origin: str) -> None:
             raise DesignError(f"{origin}: `factorial.{name}` = []: give at least one value")
         repeated = [v for i, v in enumerate(values) if v in values[:i]]
         if repeated:
-            raise DesignError(f"{origin}: `factorial.{name}` = {values!r}: {repeated[0]!r} is given twice; "
-                              "allowed: each value once")
+            raise DesignError(
+                f"{origin}: `factorial.{name}` = {values!r}: {repeated[0]!r} is given twice; allowed: each value once"
+            )
     if design.lhs:
         if not design.lhs.ranges:
             raise DesignError(f"{origin}: `lhs.ranges` is empty; give at least one lever = [low, high]")
         for name, (lo, hi) in design.lhs.ranges.items():
             lv = index[name]
             if lv.kind not in ("int", "float"):
-                raise DesignError(f"{origin}: `lhs.ranges.{name}`: a Latin hypercube needs a numeric lever, this one is {lv.kind}")
+                raise DesignError(
+                    f"{origin}: `lhs.ranges.{name}`: a Latin hypercube needs a numeric lever, this one is {lv.kind}"
+                )
             if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
-                raise DesignError(f"{origin}: `lhs.ranges.{name}` = [{lo}, {hi}]: allowed: finite numbers, low below high")
+                raise DesignError(
+                    f"{origin}: `lhs.ranges.{name}` = [{lo}, {hi}]: allowed: finite numbers, low below high"
+                )
     if design.scenarios and len(set(design.scenarios)) < len(design.scenarios):
         twice = next(s for i, s in enumerate(design.scenarios) if s in design.scenarios[:i])
         raise DesignError(f"{origin}: `scenarios`: {twice!r} is given twice; allowed: each scenario once")
     unknown = [m for m in design.metrics if m not in metric_names()] if design.metrics != KEY_METRICS else []
     if unknown:
-        raise DesignError(f"{origin}: `metrics`: {', '.join(map(repr, unknown))} not a metric; allowed: "
-                          + ", ".join(sorted(metric_names())))
+        raise DesignError(
+            f"{origin}: `metrics`: {', '.join(map(repr, unknown))} not a metric; allowed: "
+            + ", ".join(sorted(metric_names()))
+        )
 
 
 def _check(design: Design, origin: str, yes: bool = False) -> Design:
@@ -205,7 +222,9 @@ def _check(design: Design, origin: str, yes: bool = False) -> Design:
     _check_size(design, origin, yes)
     labels = [p[0] for p in design.points()]
     if design.baseline is not None and design.baseline not in labels:
-        raise DesignError(f"{origin}: `baseline` = {design.baseline!r} is not a design point; points: {', '.join(labels[:10])}")
+        raise DesignError(
+            f"{origin}: `baseline` = {design.baseline!r} is not a design point; points: {', '.join(labels[:10])}"
+        )
     for label, scenario, ov in design.points():
         try:
             load_scenario(scenario, ov)

@@ -43,11 +43,21 @@ def plausible_text(lv: Lever) -> str:
 
 def levers_markdown(rows: list[Lever]) -> str:
     """The levers as a Markdown table (docs/levers.md and the ODD's parameter block)."""
-    lines = ["| lever | 中文 | meaning | unit | allowed | default | plausible | source |",
-             "|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "| lever | 中文 | meaning | unit | allowed | default | plausible | source |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for lv in rows:
-        cells = (lv.name, lv.zh, lv.en, lv.unit, lv.allowed, json.dumps(lv.default, ensure_ascii=False),
-                 plausible_text(lv), lv.source)
+        cells = (
+            lv.name,
+            lv.zh,
+            lv.en,
+            lv.unit,
+            lv.allowed,
+            json.dumps(lv.default, ensure_ascii=False),
+            plausible_text(lv),
+            lv.source,
+        )
         lines.append("| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |")
     return "\n".join(lines)
 
@@ -96,7 +106,7 @@ def current_block(text: str) -> str | None:
     start, end = text.find(BEGIN), text.find(END)
     if start < 0 or end < start:
         return None
-    return text[start:end + len(END)]
+    return text[start : end + len(END)]
 
 
 def update(path: Path = ODD_PATH) -> bool:

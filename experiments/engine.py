@@ -23,8 +23,10 @@ from contextlib import contextmanager
 
 from .runs import RunOutcome, RunSpec, execute
 
-WORKER_DIED = ("the worker process running this run died (killed by a signal, or out of memory) twice: "
-               "once with other runs in flight, once alone; the other runs went on")
+WORKER_DIED = (
+    "the worker process running this run died (killed by a signal, or out of memory) twice: "
+    "once with other runs in flight, once alone; the other runs went on"
+)
 
 
 @contextmanager
@@ -148,19 +150,30 @@ class DaskEngine:
                 self.client = Client(address, timeout="10s")
             else:
                 with dask.config.set(LOCAL_CLUSTER), _ctrl_c_ignored():  # the scheduler and workers inherit both
-                    self._cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                                 dashboard_address=None, silence_logs=logging.ERROR)
+                    self._cluster = LocalCluster(
+                        n_workers=workers,
+                        threads_per_worker=1,
+                        processes=True,
+                        dashboard_address=None,
+                        silence_logs=logging.ERROR,
+                    )
                 self.client = Client(self._cluster)
         except (OSError, TimeoutError, ValueError, TypeError) as e:
-            raise EngineError(f"--scheduler {address!r}: cannot reach the Dask scheduler there ({e}); "
-                              "give tcp://HOST:PORT of a running `dask scheduler`") from None
+            raise EngineError(
+                f"--scheduler {address!r}: cannot reach the Dask scheduler there ({e}); "
+                "give tcp://HOST:PORT of a running `dask scheduler`"
+            ) from None
 
     def run(self, specs: Iterable[RunSpec]) -> Iterator[RunOutcome]:
         from dask.distributed import wait as dask_wait
 
         n = max(1, sum(self.client.nthreads().values()))
-        yield from _bounded(specs, lambda s: self.client.submit(self.task, s, pure=False), n,
-                            lambda fs: dask_wait(fs, return_when="FIRST_COMPLETED").done)
+        yield from _bounded(
+            specs,
+            lambda s: self.client.submit(self.task, s, pure=False),
+            n,
+            lambda fs: dask_wait(fs, return_when="FIRST_COMPLETED").done,
+        )
 
     def close(self) -> None:
         self.client.close()

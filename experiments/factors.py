@@ -15,6 +15,7 @@ from ..model.scenario import ScenarioError
 
 SCALE_LEVERS = {"population.residents"}  # scale, not behaviour: excluded from the default set
 
+
 def assumption_range(lv: Lever) -> tuple[float, float] | None:
     """The plausible range of a numeric lever whose source is an assumption (`plausible` in the schema)."""
     return lv.plausible if "assumption" in lv.source and lv.kind in ("int", "float") else None
@@ -22,8 +23,11 @@ def assumption_range(lv: Lever) -> tuple[float, float] | None:
 
 def assumption_levers() -> list[Lever]:
     """Levers whose source is marked ``assumption`` and that have a plausible range (the default factor set)."""
-    return [lv for lv in lever_table() if "assumption" in lv.source and lv.name not in SCALE_LEVERS
-            and assumption_range(lv) is not None]
+    return [
+        lv
+        for lv in lever_table()
+        if "assumption" in lv.source and lv.name not in SCALE_LEVERS and assumption_range(lv) is not None
+    ]
 
 
 @dataclass(frozen=True)
@@ -75,8 +79,9 @@ def make_factor(name: str, rng: tuple[float, float] | None, origin: str) -> Fact
         return Factor(name, "choice", levels=lv.choices)
     rng = rng or assumption_range(lv)
     if rng is None:
-        raise ScenarioError(f"{origin}: `{name}` states no assumption range; give one as {name}=LOW:HIGH "
-                            f"(allowed: {lv.allowed})")
+        raise ScenarioError(
+            f"{origin}: `{name}` states no assumption range; give one as {name}=LOW:HIGH (allowed: {lv.allowed})"
+        )
     lo, hi = rng
     if not lo < hi:
         raise ScenarioError(f"{origin}: `{name}` = {lo:g}:{hi:g}: low must be below high")

@@ -58,7 +58,11 @@ def matched_design(first: Design, budget: float, yes: bool = False) -> Design:
 def companion(db: sqlite_utils.Database, experiment: str) -> str | None:
     """The budget-matched experiment whose budget came from `experiment`, if one is stored."""
     name = matched_name(experiment)
-    rows = list(db.query("select design from experiments where name = ?", [name])) if "experiments" in db.table_names() else []
+    rows = (
+        list(db.query("select design from experiments where name = ?", [name]))
+        if "experiments" in db.table_names()
+        else []
+    )
     if rows and json.loads(rows[0]["design"] or "{}").get("budget_matched_from") == experiment:
         return name
     return None

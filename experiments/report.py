@@ -53,7 +53,9 @@ COST_AXES = ["satisfaction_rate", "satisfaction_mean"]
 FEW_POINTS = 12  # beyond this, series get no bands and figures no legend: the tables tell points apart
 
 # labels of the metrics and series a report shows (the output schema's, without the detail counts)
-LABELS: dict[str, tuple[str, str]] = {n: (o.zh, o.en) for n, o in {**OUTPUTS, **DAILY_SERIES}.items() if o.group != "detail"}
+LABELS: dict[str, tuple[str, str]] = {
+    n: (o.zh, o.en) for n, o in {**OUTPUTS, **DAILY_SERIES}.items() if o.group != "detail"
+}
 
 TEXT: dict[str, tuple[str, str]] = {
     "title": ("实验报告：{name}", "Experiment report: {name}"),
@@ -69,11 +71,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "replicates": ("每点重复次数", "Replicates per point"),
     "steps": ("模拟天数", "Days simulated"),
     "key_metrics": ("关键指标", "Key metrics"),
-    "method": ("所有区间均为 95% 置信区间：设计点的均值用跨重复的 t 区间；与基准之差用 Welch 区间"
-               "（各点的重复使用相互独立的种子，故为非配对比较）。",
-               "All intervals are 95% confidence intervals: a t-interval across replicates for a point's mean, "
-               "a Welch interval for a difference from the baseline (points' replicates have independent seeds, "
-               "so the comparison is unpaired)."),
+    "method": (
+        "所有区间均为 95% 置信区间：设计点的均值用跨重复的 t 区间；与基准之差用 Welch 区间"
+        "（各点的重复使用相互独立的种子，故为非配对比较）。",
+        "All intervals are 95% confidence intervals: a t-interval across replicates for a point's mean, "
+        "a Welch interval for a difference from the baseline (points' replicates have independent seeds, "
+        "so the comparison is unpaired).",
+    ),
     "no_runs": ("该实验还没有完成的运行。", "The experiment has no finished runs yet."),
     "summary": ("各设计点的最终指标", "Final metrics by design point"),
     "summary_note": ("均值 [95% 置信区间]，跨重复计算。", "Mean [95% CI] across replicates."),
@@ -81,35 +85,52 @@ TEXT: dict[str, tuple[str, str]] = {
     "n": ("重复数", "Replicates"),
     "other_metrics": ("其他指标", "Other metrics"),
     "differences": ("与基准的差异", "Difference from the baseline"),
-    "difference_note": ("设计点均值减基准（{baseline}）均值 [95% Welch 区间]；* 表示区间不含 0。",
-                        "Point mean minus baseline ({baseline}) mean [95% Welch interval]; * marks an interval "
-                        "that excludes 0."),
-    "no_differences": ("没有可与基准（{baseline}）比较的设计点。", "No design point to compare with the baseline ({baseline})."),
-    "forest_caption": ("与基准（{baseline}）之差及其 95% 置信区间", "Difference from the baseline ({baseline}) with 95% CI"),
+    "difference_note": (
+        "设计点均值减基准（{baseline}）均值 [95% Welch 区间]；* 表示区间不含 0。",
+        "Point mean minus baseline ({baseline}) mean [95% Welch interval]; * marks an interval that excludes 0.",
+    ),
+    "no_differences": (
+        "没有可与基准（{baseline}）比较的设计点。",
+        "No design point to compare with the baseline ({baseline}).",
+    ),
+    "forest_caption": (
+        "与基准（{baseline}）之差及其 95% 置信区间",
+        "Difference from the baseline ({baseline}) with 95% CI",
+    ),
     "series": ("时间序列", "Time series"),
     "series_caption": ("各设计点跨重复的日均值及 95% 置信带", "Daily mean across replicates per point, with 95% band"),
-    "series_caption_many": ("各设计点跨重复的日均值（设计点较多，不画置信带）",
-                            "Daily mean across replicates per point (too many points to draw bands)"),
+    "series_caption_many": (
+        "各设计点跨重复的日均值（设计点较多，不画置信带）",
+        "Daily mean across replicates per point (too many points to draw bands)",
+    ),
     "day": ("天", "Day"),
     "distributions": ("重复间的分布", "Distribution across replicates"),
     "distributions_caption": ("每个点为一次重复，竖线为中位数", "Each dot is one replicate; the bar marks the median"),
     "cost": ("成本效益", "Cost-effectiveness"),
-    "cost_caption": ("每化解一案成本与满意度：各设计点的均值及 95% 置信区间",
-                     "Cost per resolved case against satisfaction: each point's mean with 95% CI"),
+    "cost_caption": (
+        "每化解一案成本与满意度：各设计点的均值及 95% 置信区间",
+        "Cost per resolved case against satisfaction: each point's mean with 95% CI",
+    ),
     "levers": ("杠杆响应", "Response to levers"),
-    "levers_factorial": ("每个水平的均值 [95% 置信区间]，对其他杠杆的所有组合取平均。",
-                         "Mean [95% CI] per level, over all combinations of the other levers."),
-    "levers_lhs": ("按杠杆取值的分位数分箱：各箱内运行的均值 [95% 置信区间]；图中散点为各次运行。",
-                   "Runs binned by quantiles of the lever: mean [95% CI] per bin; dots in the figure are runs."),
+    "levers_factorial": (
+        "每个水平的均值 [95% 置信区间]，对其他杠杆的所有组合取平均。",
+        "Mean [95% CI] per level, over all combinations of the other levers.",
+    ),
+    "levers_lhs": (
+        "按杠杆取值的分位数分箱：各箱内运行的均值 [95% 置信区间]；图中散点为各次运行。",
+        "Runs binned by quantiles of the lever: mean [95% CI] per bin; dots in the figure are runs.",
+    ),
     "lever_caption": ("关键指标对 {lever}（{meaning}）的响应", "Response of the key metrics to {lever}: {meaning}"),
     "lever_heading": ("{lever}（{meaning}）", "{lever}: {meaning}"),
     "level": ("水平", "Level"),
     "repro": ("可复现信息", "Reproducibility"),
     "command": ("命令", "Command"),
     "master_seed": ("主种子", "Master seed"),
-    "seeds_note": ("每次运行的种子由主种子、设计点标签与重复编号导出（experiments/runs.py 的 derive_seed），与执行顺序无关。",
-                   "Each run's seed derives from the master seed, the point's label and the replicate number "
-                   "(derive_seed in experiments/runs.py), never from execution order."),
+    "seeds_note": (
+        "每次运行的种子由主种子、设计点标签与重复编号导出（experiments/runs.py 的 derive_seed），与执行顺序无关。",
+        "Each run's seed derives from the master seed, the point's label and the replicate number "
+        "(derive_seed in experiments/runs.py), never from execution order.",
+    ),
     "code_version": ("代码版本", "Code version"),
     "run_code_versions": ("各运行的代码版本", "Code versions of the runs"),
     "engine": ("计算引擎", "Engine"),
@@ -122,20 +143,27 @@ TEXT: dict[str, tuple[str, str]] = {
     "set": ("所有设计点共同的固定参数（set）", "Levers fixed for every point (set)"),
     "none": ("无", "none"),
     "matched": ("同一常设预算下的比较", "At one standing budget for all"),
-    "matched_note": ("以上各情景按各自的常设预算运行。实验 {name} 以每万人每年 {budget} 元的同一常设预算"
-                     "（budget.standing_per_10k）重复同样的情景、种子与天数：各部门的处置能力为预算扣除其他常设成本后的余额。"
-                     "完整报告见 results/{name}/report.html。",
-                     "The presets above run at their own standing budgets. Experiment {name} repeats the same presets, "
-                     "seeds and days at one standing budget of ¥{budget} per 10,000 residents a year "
-                     "(budget.standing_per_10k): offices get what the other standing costs leave. Its full report is "
-                     "results/{name}/report.html."),
+    "matched_note": (
+        "以上各情景按各自的常设预算运行。实验 {name} 以每万人每年 {budget} 元的同一常设预算"
+        "（budget.standing_per_10k）重复同样的情景、种子与天数：各部门的处置能力为预算扣除其他常设成本后的余额。"
+        "完整报告见 results/{name}/report.html。",
+        "The presets above run at their own standing budgets. Experiment {name} repeats the same presets, "
+        "seeds and days at one standing budget of ¥{budget} per 10,000 residents a year "
+        "(budget.standing_per_10k): offices get what the other standing costs leave. Its full report is "
+        "results/{name}/report.html.",
+    ),
     "budget": ("常设预算", "Standing budget"),
-    "budget_note": ("各情景以每万人每年 {budget} 元的同一常设预算（budget.standing_per_10k）运行，{how}。"
-                    "各部门的处置能力为预算扣除其他常设成本后的余额；运动式治理的突击开支在预算之外。",
-                    "Every preset runs at one standing budget of ¥{budget} per 10,000 residents a year "
-                    "(budget.standing_per_10k), {how}. Offices get what the other standing costs leave; a campaign's "
-                    "surge is paid on top."),
-    "budget_mean": ("即实验 {source} 中各情景自身常设成本的均值", "the mean of the presets' own standing costs in experiment {source}"),
+    "budget_note": (
+        "各情景以每万人每年 {budget} 元的同一常设预算（budget.standing_per_10k）运行，{how}。"
+        "各部门的处置能力为预算扣除其他常设成本后的余额；运动式治理的突击开支在预算之外。",
+        "Every preset runs at one standing budget of ¥{budget} per 10,000 residents a year "
+        "(budget.standing_per_10k), {how}. Offices get what the other standing costs leave; a campaign's "
+        "surge is paid on top.",
+    ),
+    "budget_mean": (
+        "即实验 {source} 中各情景自身常设成本的均值",
+        "the mean of the presets' own standing costs in experiment {source}",
+    ),
     "budget_given": ("由命令行给定", "as given on the command line"),
     "own_budget": ("自身常设成本（元/万人/年）", "Own standing cost (¥ per 10k residents a year)"),
     "lever": ("杠杆", "Lever"),
@@ -150,11 +178,13 @@ TEXT: dict[str, tuple[str, str]] = {
 
 # --- statistics -----------------------------------------------------------------------------------
 
+
 def long(df: pd.DataFrame, by: list[str], metrics: list[str]) -> pd.DataFrame:
     return df.melt(id_vars=by, value_vars=metrics, var_name="metric")
 
 
 # --- the experiment as the report sees it ------------------------------------------------------------
+
 
 @functools.cache
 def preset_description(name: str, lang: str) -> str:
@@ -247,6 +277,7 @@ class Report:
 
 # --- formatting ----------------------------------------------------------------------------------------
 
+
 def _num(x: Any) -> str:
     return f"{x:.4g}" if isinstance(x, float) else str(x)
 
@@ -267,14 +298,25 @@ def ci_cell(mean: float, low: float, high: float, signed: bool = False) -> str:
     return f"{mean:{spec}} [{low:{spec}}, {high:{spec}}]{star}"
 
 
-def ci_table(rep: Report, frame: pd.DataFrame, key: str, lead: dict[str, Callable[[Any], str]],
-             keys: list[Any], metrics: list[str], signed: bool = False) -> tuple:
+def ci_table(
+    rep: Report,
+    frame: pd.DataFrame,
+    key: str,
+    lead: dict[str, Callable[[Any], str]],
+    keys: list[Any],
+    metrics: list[str],
+    signed: bool = False,
+) -> tuple:
     """A table block: a row per key (leading columns from ``lead``), a ``mean [CI]`` cell per metric."""
     cells = frame.set_index([key, "metric"])[["mean", "low", "high"]]
     header = [*lead, *(rep.label(m) for m in metrics)]
-    rows = [[*(f(k) for f in lead.values()),
-             *(ci_cell(*cells.loc[(k, m)], signed=signed) if (k, m) in cells.index else "—" for m in metrics)]
-            for k in keys]
+    rows = [
+        [
+            *(f(k) for f in lead.values()),
+            *(ci_cell(*cells.loc[(k, m)], signed=signed) if (k, m) in cells.index else "—" for m in metrics),
+        ]
+        for k in keys
+    ]
     return ("table", header, rows)
 
 
@@ -288,6 +330,7 @@ def _assignments(values: dict[str, Any]) -> str:
 
 # --- figures -------------------------------------------------------------------------------------------
 
+
 @functools.cache
 def cjk_font() -> str:
     """Register the bundled Noto Sans CJK font once; return its family name."""
@@ -296,9 +339,16 @@ def cjk_font() -> str:
 
 
 def figure_style() -> dict[str, Any]:
-    return {"font.family": [cjk_font(), "DejaVu Sans"], "axes.spines.top": False, "axes.spines.right": False,
-            "axes.titlesize": 10, "axes.labelsize": 9, "xtick.labelsize": 8, "ytick.labelsize": 8,
-            "legend.fontsize": 8}
+    return {
+        "font.family": [cjk_font(), "DejaVu Sans"],
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.titlesize": 10,
+        "axes.labelsize": 9,
+        "xtick.labelsize": 8,
+        "ytick.labelsize": 8,
+        "legend.fontsize": 8,
+    }
 
 
 def _panels(n: int, height: float, ncols: int = 3, width: float = 4.0, **kw: Any) -> tuple[Figure, list]:
@@ -329,8 +379,9 @@ def save(rep: Report, fig: Figure, name: str, caption: str) -> tuple:
     return ("figure", path, caption)
 
 
-def point_panels(rep: Report, points: list[str], metrics: list[str],
-                 draw: Callable[[Any, str, dict[str, int]], None]) -> Figure:
+def point_panels(
+    rep: Report, points: list[str], metrics: list[str], draw: Callable[[Any, str, dict[str, int]], None]
+) -> Figure:
     """One panel per metric with a row per point (the first on top); ``draw(ax, metric, rows)`` fills it."""
     lines = max(_tick(p).count("\n") + 1 for p in points)
     fig, axes = _panels(len(metrics), height=(0.2 + 0.12 * lines) * len(points) + 1.0, sharey=True)
@@ -398,8 +449,17 @@ def cost_figure(rep: Report, xs: list[str]) -> Figure:
     for ax, metric in zip(axes, xs):
         x = rep.summary[rep.summary["metric"] == metric].set_index("point")
         for point in rep.points:
-            ax.errorbar(x.at[point, "mean"], y.at[point, "mean"], xerr=_err(x.loc[[point]]), yerr=_err(y.loc[[point]]),
-                        fmt="o", color=rep.colors[point], capsize=3, ms=5, label=point)
+            ax.errorbar(
+                x.at[point, "mean"],
+                y.at[point, "mean"],
+                xerr=_err(x.loc[[point]]),
+                yerr=_err(y.loc[[point]]),
+                fmt="o",
+                color=rep.colors[point],
+                capsize=3,
+                ms=5,
+                label=point,
+            )
         ax.set_xlabel(rep.label(metric))
         ax.set_ylabel(rep.label("cost_per_resolved"))
         ax.grid(alpha=0.3)
@@ -408,6 +468,7 @@ def cost_figure(rep: Report, xs: list[str]) -> Figure:
 
 
 # --- sweeps: response to each lever -------------------------------------------------------------------
+
 
 def lever_levels(rep: Report, lever: str) -> tuple[pd.DataFrame, list[str], dict[str, Any] | None]:
     """The runs with ``level`` (a factorial value, or a Latin hypercube quantile bin), ``x`` (the run's
@@ -448,35 +509,58 @@ def lever_section(rep: Report) -> list[tuple]:
         meaning = rep.meaning(lever)
         frame, levels, ticks = lever_levels(rep, lever)
         means = ci_frame(long(frame, ["level", "xl"], rep.metrics), ["level", "xl", "metric"])
-        blocks += [("h", 3, rep.t("lever_heading", lever=lever, meaning=meaning)),
-                   ci_table(rep, means, "level", {rep.t("level"): str}, levels, rep.metrics),
-                   save(rep, lever_figure(rep, lever, frame, means, ticks), f"lever_{lever}",
-                        rep.t("lever_caption", lever=lever, meaning=meaning))]
+        blocks += [
+            ("h", 3, rep.t("lever_heading", lever=lever, meaning=meaning)),
+            ci_table(rep, means, "level", {rep.t("level"): str}, levels, rep.metrics),
+            save(
+                rep,
+                lever_figure(rep, lever, frame, means, ticks),
+                f"lever_{lever}",
+                rep.t("lever_caption", lever=lever, meaning=meaning),
+            ),
+        ]
     return blocks
 
 
 # --- sections ------------------------------------------------------------------------------------------
 
+
 def overview_section(rep: Report) -> list[tuple]:
     d = rep.design
-    items = [(rep.t("kind"), rep.t(rep.row["kind"])),
-             (rep.t("baseline"), rep.baseline), (rep.t("points"), str(len(rep.points))),
-             (rep.t("replicates"), str(d.replicates)), (rep.t("steps"), str(d.steps)),
-             (rep.t("key_metrics"), ", ".join(map(rep.label, rep.metrics)))]
+    items = [
+        (rep.t("kind"), rep.t(rep.row["kind"])),
+        (rep.t("baseline"), rep.baseline),
+        (rep.t("points"), str(len(rep.points))),
+        (rep.t("replicates"), str(d.replicates)),
+        (rep.t("steps"), str(d.steps)),
+        (rep.t("key_metrics"), ", ".join(map(rep.label, rep.metrics))),
+    ]
     blocks: list[tuple] = [("h", 1, rep.t("title", name=rep.row["name"]))]
     if d.description:
         blocks.append(("p", d.description))
-    return blocks + [("h", 2, rep.t("overview")), ("table", [rep.t("item"), rep.t("value")], items), ("p", rep.t("method"))]
+    return blocks + [
+        ("h", 2, rep.t("overview")),
+        ("table", [rep.t("item"), rep.t("value")], items),
+        ("p", rep.t("method")),
+    ]
 
 
 def summary_section(rep: Report) -> list[tuple]:
-    lead = {rep.t("point"): str, rep.t("description"): rep.describe,
-            rep.t("n"): lambda p: str(int((rep.runs["point"] == p).sum()))}
-    blocks = [("h", 2, rep.t("summary")), ("p", rep.t("summary_note")),
-              ci_table(rep, rep.summary, "point", lead, rep.points, rep.metrics)]
+    lead = {
+        rep.t("point"): str,
+        rep.t("description"): rep.describe,
+        rep.t("n"): lambda p: str(int((rep.runs["point"] == p).sum())),
+    }
+    blocks = [
+        ("h", 2, rep.t("summary")),
+        ("p", rep.t("summary_note")),
+        ci_table(rep, rep.summary, "point", lead, rep.points, rep.metrics),
+    ]
     if rep.other_metrics:
-        blocks += [("h", 3, rep.t("other_metrics")),
-                   ci_table(rep, rep.summary, "point", {rep.t("point"): str}, rep.points, rep.other_metrics)]
+        blocks += [
+            ("h", 3, rep.t("other_metrics")),
+            ci_table(rep, rep.summary, "point", {rep.t("point"): str}, rep.points, rep.other_metrics),
+        ]
     return blocks
 
 
@@ -486,11 +570,15 @@ def difference_section(rep: Report) -> list[tuple]:
     if rep.baseline not in rep.points or not others:
         return [heading, ("p", rep.t("no_differences", baseline=rep.baseline))]
     diffs = welch_differences(rep.summary, rep.baseline)
-    blocks = [heading, ("p", rep.t("difference_note", baseline=rep.baseline)),
-              ci_table(rep, diffs, "point", {rep.t("point"): str}, others, rep.metrics, signed=True)]
+    blocks = [
+        heading,
+        ("p", rep.t("difference_note", baseline=rep.baseline)),
+        ci_table(rep, diffs, "point", {rep.t("point"): str}, others, rep.metrics, signed=True),
+    ]
     if rep.metrics:
-        blocks.append(save(rep, forest_figure(rep, diffs, others), "differences",
-                           rep.t("forest_caption", baseline=rep.baseline)))
+        blocks.append(
+            save(rep, forest_figure(rep, diffs, others), "differences", rep.t("forest_caption", baseline=rep.baseline))
+        )
     return blocks
 
 
@@ -498,11 +586,16 @@ def figure_sections(rep: Report) -> list[tuple]:
     series_caption = rep.t("series_caption" if rep.few_points else "series_caption_many")
     blocks = [("h", 2, rep.t("series")), save(rep, series_figure(rep), "timeseries", series_caption)]
     if rep.metrics:
-        blocks += [("h", 2, rep.t("distributions")),
-                   save(rep, distribution_figure(rep), "distributions", rep.t("distributions_caption"))]
+        blocks += [
+            ("h", 2, rep.t("distributions")),
+            save(rep, distribution_figure(rep), "distributions", rep.t("distributions_caption")),
+        ]
     xs = [m for m in COST_AXES if rep.measured(m)]
     if rep.measured("cost_per_resolved") and xs:
-        blocks += [("h", 2, rep.t("cost")), save(rep, cost_figure(rep, xs), "cost_effectiveness", rep.t("cost_caption"))]
+        blocks += [
+            ("h", 2, rep.t("cost")),
+            save(rep, cost_figure(rep, xs), "cost_effectiveness", rep.t("cost_caption")),
+        ]
     return blocks
 
 
@@ -516,17 +609,29 @@ def reproducibility_section(rep: Report) -> list[tuple]:
     row = rep.row
     planned = rep.design.size() * rep.design.replicates
     versions = sorted(set(rep.runs["code_version"].dropna())) if "code_version" in rep.runs else []
-    items = [(rep.t("master_seed"), str(row["master_seed"])), (rep.t("code_version"), row["code_version"]),
-             (rep.t("run_code_versions"), ", ".join(versions) or "—"), (rep.t("engine"), row["engine"]),
-             (rep.t("created"), row["created_at"]), (rep.t("finished"), row.get("finished_at") or "—"),
-             (rep.t("written"), now()), (rep.t("runs"), f"{len(rep.runs)} / {planned}"),
-             (rep.t("seconds"), f"{row.get('seconds') or 0:.1f}")]
+    items = [
+        (rep.t("master_seed"), str(row["master_seed"])),
+        (rep.t("code_version"), row["code_version"]),
+        (rep.t("run_code_versions"), ", ".join(versions) or "—"),
+        (rep.t("engine"), row["engine"]),
+        (rep.t("created"), row["created_at"]),
+        (rep.t("finished"), row.get("finished_at") or "—"),
+        (rep.t("written"), now()),
+        (rep.t("runs"), f"{len(rep.runs)} / {planned}"),
+        (rep.t("seconds"), f"{row.get('seconds') or 0:.1f}"),
+    ]
     fixed = [(k, _json(v), rep.meaning(k)) for k, v in rep.design.set.items()]
-    blocks = [("h", 2, rep.t("repro")), ("h", 3, rep.t("command")), ("pre", row["command"]),
-              ("table", [rep.t("item"), rep.t("value")], items), ("p", rep.t("seeds_note")),
-              ("h", 3, rep.t("set")),
-              ("table", [rep.t("lever"), rep.t("value"), rep.t("meaning")], fixed) if fixed else ("p", rep.t("none")),
-              ("h", 3, rep.t("design")), ("pre", json.dumps(stored_design(row, rep.baseline), ensure_ascii=False, indent=2))]
+    blocks = [
+        ("h", 2, rep.t("repro")),
+        ("h", 3, rep.t("command")),
+        ("pre", row["command"]),
+        ("table", [rep.t("item"), rep.t("value")], items),
+        ("p", rep.t("seeds_note")),
+        ("h", 3, rep.t("set")),
+        ("table", [rep.t("lever"), rep.t("value"), rep.t("meaning")], fixed) if fixed else ("p", rep.t("none")),
+        ("h", 3, rep.t("design")),
+        ("pre", json.dumps(stored_design(row, rep.baseline), ensure_ascii=False, indent=2)),
+    ]
     if rep.points:
         blocks += point_parameters(rep)
     return blocks
@@ -536,15 +641,28 @@ def point_parameters(rep: Report) -> list[tuple]:
     """Each point's overrides and resolved parameters that differ from the baseline's; all of the baseline's."""
     params = {p: flatten(json.loads(s)) for p, s in rep.first_runs["params"].items()}
     base = params.get(rep.baseline, {})
-    rows = [(p, rep.first_runs.at[p, "scenario"], _assignments(rep.overrides[p]),
-             _assignments({k: v for k, v in params[p].items() if base.get(k) != v}) if p != rep.baseline else "—")
-            for p in rep.points]
-    blocks = [("h", 3, rep.t("point_params")),
-              ("table", [rep.t("point"), rep.t("scenario"), rep.t("overrides"), rep.t("differs")], rows)]
+    rows = [
+        (
+            p,
+            rep.first_runs.at[p, "scenario"],
+            _assignments(rep.overrides[p]),
+            _assignments({k: v for k, v in params[p].items() if base.get(k) != v}) if p != rep.baseline else "—",
+        )
+        for p in rep.points
+    ]
+    blocks = [
+        ("h", 3, rep.t("point_params")),
+        ("table", [rep.t("point"), rep.t("scenario"), rep.t("overrides"), rep.t("differs")], rows),
+    ]
     if rep.baseline in rep.first_runs.index:
         run = rep.first_runs.at[rep.baseline, "id"]
-        blocks.append(("details", rep.t("baseline_params", run=run),
-                       json.dumps(json.loads(rep.first_runs.at[rep.baseline, "params"]), ensure_ascii=False, indent=2)))
+        blocks.append(
+            (
+                "details",
+                rep.t("baseline_params", run=run),
+                json.dumps(json.loads(rep.first_runs.at[rep.baseline, "params"]), ensure_ascii=False, indent=2),
+            )
+        )
     return blocks
 
 
@@ -579,13 +697,25 @@ def matched_section(rep: Report, db: sqlite_utils.Database) -> list[tuple]:
     if not other.points:
         return []
     budget = f"{other.design.set[BUDGET_LEVER]:,.0f}"
-    blocks = [("h", 2, rep.t("matched")), ("p", rep.t("matched_note", name=name, budget=budget)),
-              ci_table(other, other.summary, "point", {rep.t("point"): str}, other.points, other.metrics)]
+    blocks = [
+        ("h", 2, rep.t("matched")),
+        ("p", rep.t("matched_note", name=name, budget=budget)),
+        ci_table(other, other.summary, "point", {rep.t("point"): str}, other.points, other.metrics),
+    ]
     others = [p for p in other.points if p != other.baseline]
     if other.baseline in other.points and others:
-        blocks += [("p", other.t("difference_note", baseline=other.baseline)),
-                   ci_table(other, welch_differences(other.summary, other.baseline), "point", {rep.t("point"): str},
-                            others, other.metrics, signed=True)]
+        blocks += [
+            ("p", other.t("difference_note", baseline=other.baseline)),
+            ci_table(
+                other,
+                welch_differences(other.summary, other.baseline),
+                "point",
+                {rep.t("point"): str},
+                others,
+                other.metrics,
+                signed=True,
+            ),
+        ]
     return blocks
 
 
@@ -628,8 +758,10 @@ def html_block(block: tuple) -> str:
             return f'<div class="scroll"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
         case ("figure", path, caption):
             data = base64.b64encode(path.read_bytes()).decode("ascii")
-            return (f'<figure><img src="data:image/png;base64,{data}" alt="{e(caption)}">'
-                    f"<figcaption>{e(caption)}</figcaption></figure>")
+            return (
+                f'<figure><img src="data:image/png;base64,{data}" alt="{e(caption)}">'
+                f"<figcaption>{e(caption)}</figcaption></figure>"
+            )
     raise ValueError(f"unknown block {block[0]!r}")
 
 
@@ -660,9 +792,11 @@ def render_html(blocks: list[tuple], title: str, lang: str) -> str:
 
 def page_html(body: str, title: str, lang: str) -> str:
     """A self-contained page around a report's body: every report, the analyses' too, looks the same."""
-    return (f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head>\n<meta charset="utf-8">\n'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>{html.escape(title)}</title>\n'
-            f"<style>{font_face(title + body)}{CSS}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
+    return (
+        f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>{html.escape(title)}</title>\n'
+        f"<style>{font_face(title + body)}{CSS}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n"
+    )
 
 
 def render_markdown(blocks: list[tuple]) -> str:
@@ -670,6 +804,7 @@ def render_markdown(blocks: list[tuple]) -> str:
 
 
 # --- entry point ---------------------------------------------------------------------------------------
+
 
 def write_report(db: sqlite_utils.Database, experiment: str, out_dir: Path, lang: str = "zh") -> dict[str, Any]:
     """Write ``report.html`` and ``report.md`` (with its PNG figures) of a stored experiment into ``out_dir``.
@@ -679,8 +814,10 @@ def write_report(db: sqlite_utils.Database, experiment: str, out_dir: Path, lang
         raise ValueError(f"lang must be one of {', '.join(LANGS)}, not {lang!r}")
     kind = experiment_row(db, experiment)["kind"]
     if kind in ANALYSES:
-        raise ValueError(f"experiment {experiment!r} is a {kind} run: `cogov {ANALYSES[kind]}` writes its results "
-                         f"into results/{experiment}/ and rewrites them when run again (the stored runs are reused)")
+        raise ValueError(
+            f"experiment {experiment!r} is a {kind} run: `cogov {ANALYSES[kind]}` writes its results "
+            f"into results/{experiment}/ and rewrites them when run again (the stored runs are reused)"
+        )
     out_dir = Path(out_dir)
     rep = Report.load(db, experiment, lang, out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

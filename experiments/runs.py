@@ -73,8 +73,15 @@ def execute(spec: RunSpec) -> RunOutcome:
     return out
 
 
-def run_row(spec: RunSpec, params: dict | None, seconds: float, code: str, error: str | None = None,
-            worker: str = "", run_id: str | None = None) -> dict[str, Any]:
+def run_row(
+    spec: RunSpec,
+    params: dict | None,
+    seconds: float,
+    code: str,
+    error: str | None = None,
+    worker: str = "",
+    run_id: str | None = None,
+) -> dict[str, Any]:
     """The ``runs`` row of a run: identity, parameters (JSON and the overridden levers as columns)."""
     overrides = spec.overrides_dict()
     return {

@@ -47,16 +47,19 @@ from .store import code_version, done_keys, load_runs, now
 NUM_LEVELS = 4  # Morris grid levels (Saltelli et al. 2008 recommend 4 with about 10 trajectories)
 
 
-def resolve_factors(specs: list[str], base: str, contrast: str | None, fixed: dict[str, Any],
-                    origin: str = "--levers") -> tuple[list[Factor], list[str]]:
+def resolve_factors(
+    specs: list[str], base: str, contrast: str | None, fixed: dict[str, Any], origin: str = "--levers"
+) -> tuple[list[Factor], list[str]]:
     """The factors to vary and notes on what was left out and why."""
     notes: list[str] = []
     if specs:
         pairs = [parse_range_spec(s, origin) for s in specs]
     else:
         pairs = [(lv.name, None) for lv in assumption_levers()]
-        notes.append(f"levers: every lever whose source is marked `assumption` and has a plausible range "
-                     f"({len(pairs)}), without {', '.join(sorted(SCALE_LEVERS))} (scale, not behaviour)")
+        notes.append(
+            f"levers: every lever whose source is marked `assumption` and has a plausible range "
+            f"({len(pairs)}), without {', '.join(sorted(SCALE_LEVERS))} (scale, not behaviour)"
+        )
     factors = [make_factor(n, r, origin) for n, r in pairs]
     names = [f.name for f in factors]
     if len(set(names)) != len(names):
@@ -69,8 +72,10 @@ def resolve_factors(specs: list[str], base: str, contrast: str | None, fixed: di
             notes.append(f"`{f.name}` skipped: fixed by --set")
             continue
         if b is not None and _get(a, f.name) != _get(b, f.name):
-            notes.append(f"`{f.name}` skipped: {base} ({_get(a, f.name)}) and {contrast} ({_get(b, f.name)}) "
-                         "set it differently — it is part of the difference being explained")
+            notes.append(
+                f"`{f.name}` skipped: {base} ({_get(a, f.name)}) and {contrast} ({_get(b, f.name)}) "
+                "set it differently — it is part of the difference being explained"
+            )
             continue
         kept.append(f)
     mapped = [f.name for f in kept if f.kind in ("bool", "choice")]
@@ -80,7 +85,9 @@ def resolve_factors(specs: list[str], base: str, contrast: str | None, fixed: di
     if ints:
         notes.append(f"integer levers, sampled as numbers and rounded: {', '.join(ints)}")
     if len(kept) < 2:
-        raise ScenarioError(f"{origin}: at least two levers must vary; left: {', '.join(f.name for f in kept) or 'none'}")
+        raise ScenarioError(
+            f"{origin}: at least two levers must vary; left: {', '.join(f.name for f in kept) or 'none'}"
+        )
     return kept, notes
 
 
@@ -138,11 +145,27 @@ class Plan:
             points.append((label, self.base, ov))
             if self.contrast:
                 points.append((f"{label}.contrast", self.contrast, ov))
-        identity = {"analysis": "sensitivity", "method": self.method, "base": self.base, "contrast": self.contrast,
-                    "factors": [asdict(f) for f in self.factors], "n": self.n, "num_levels": NUM_LEVELS,
-                    "set": self.fixed, "seeds": "common random numbers"}
-        return PointsDesign(name=self.name, base=self.base, points=points, replicates=self.replicates,
-                            steps=self.steps, master_seed=self.master_seed, identity=identity, common_seeds=True)
+        identity = {
+            "analysis": "sensitivity",
+            "method": self.method,
+            "base": self.base,
+            "contrast": self.contrast,
+            "factors": [asdict(f) for f in self.factors],
+            "n": self.n,
+            "num_levels": NUM_LEVELS,
+            "set": self.fixed,
+            "seeds": "common random numbers",
+        }
+        return PointsDesign(
+            name=self.name,
+            base=self.base,
+            points=points,
+            replicates=self.replicates,
+            steps=self.steps,
+            master_seed=self.master_seed,
+            identity=identity,
+            common_seeds=True,
+        )
 
 
 def point_means(db: sqlite_utils.Database, plan: Plan, outputs: list[str]) -> tuple[pd.DataFrame, dict[str, float]]:
@@ -178,23 +201,41 @@ def analyse(plan: Plan, means: pd.DataFrame, outputs: list[str]) -> tuple[pd.Dat
     for o in outputs:
         Y = means[o].to_numpy(dtype=float)
         if np.isnan(Y).any():
-            notes.append(f"`{o}`: {int(np.isnan(Y).sum())} of {len(Y)} sample rows have no value "
-                         "(unfinished runs, or a metric undefined there); not analysed")
+            notes.append(
+                f"`{o}`: {int(np.isnan(Y).sum())} of {len(Y)} sample rows have no value "
+                "(unfinished runs, or a metric undefined there); not analysed"
+            )
             continue
         if plan.method == "morris":
             from SALib.analyze import morris
 
             res = morris.analyze(prob, X, Y, conf_level=0.95, num_levels=NUM_LEVELS, seed=plan.master_seed)
             for i, name in enumerate(prob["names"]):
-                rows.append({"output": o, "lever": name, "mu_star": res["mu_star"][i], "mu_star_conf": res["mu_star_conf"][i],
-                             "mu": res["mu"][i], "sigma": res["sigma"][i]})
+                rows.append(
+                    {
+                        "output": o,
+                        "lever": name,
+                        "mu_star": res["mu_star"][i],
+                        "mu_star_conf": res["mu_star_conf"][i],
+                        "mu": res["mu"][i],
+                        "sigma": res["sigma"][i],
+                    }
+                )
         else:
             from SALib.analyze import sobol
 
             res = sobol.analyze(prob, Y, calc_second_order=False, conf_level=0.95, seed=plan.master_seed)
             for i, name in enumerate(prob["names"]):
-                rows.append({"output": o, "lever": name, "S1": res["S1"][i], "S1_conf": res["S1_conf"][i],
-                             "ST": res["ST"][i], "ST_conf": res["ST_conf"][i]})
+                rows.append(
+                    {
+                        "output": o,
+                        "lever": name,
+                        "S1": res["S1"][i],
+                        "S1_conf": res["S1_conf"][i],
+                        "ST": res["ST"][i],
+                        "ST_conf": res["ST_conf"][i],
+                    }
+                )
     key = "mu_star" if plan.method == "morris" else "ST"
     table = pd.DataFrame(rows)
     if len(table):
@@ -205,20 +246,35 @@ def analyse(plan: Plan, means: pd.DataFrame, outputs: list[str]) -> tuple[pd.Dat
     return table, notes
 
 
-def markdown(plan: Plan, table: pd.DataFrame, noise: dict[str, float], notes: list[str], meta: dict[str, Any],
-             figures: list[Path]) -> str:
+def markdown(
+    plan: Plan,
+    table: pd.DataFrame,
+    noise: dict[str, float],
+    notes: list[str],
+    meta: dict[str, Any],
+    figures: list[Path],
+) -> str:
     what = "Morris elementary effects" if plan.method == "morris" else "Sobol indices (first order S1, total ST)"
-    lines = [f"# Sensitivity: {plan.name}", "",
-             f"{what} of {plan.base}" + (f" − {plan.contrast} (paired, same seeds)" if plan.contrast else "")
-             + f"; {len(plan.factors)} levers, {meta['rows']} sample rows × {plan.replicates} replicates, "
-             f"{plan.steps} days.", ""]
+    lines = [
+        f"# Sensitivity: {plan.name}",
+        "",
+        f"{what} of {plan.base}"
+        + (f" − {plan.contrast} (paired, same seeds)" if plan.contrast else "")
+        + f"; {len(plan.factors)} levers, {meta['rows']} sample rows × {plan.replicates} replicates, "
+        f"{plan.steps} days.",
+        "",
+    ]
     if plan.method == "morris":
-        lines.append("μ* (mean absolute elementary effect) is in the output's units per full range of the lever; "
-                     "σ large against μ* means the effect depends on the other levers (interaction or non-linearity). "
-                     "μ* conf is the half-width of a 95% bootstrap interval.")
+        lines.append(
+            "μ* (mean absolute elementary effect) is in the output's units per full range of the lever; "
+            "σ large against μ* means the effect depends on the other levers (interaction or non-linearity). "
+            "μ* conf is the half-width of a 95% bootstrap interval."
+        )
     else:
-        lines.append("S1: share of the output's variance due to the lever alone; ST: including its interactions. "
-                     "± is the half-width of a 95% bootstrap interval.")
+        lines.append(
+            "S1: share of the output's variance due to the lever alone; ST: including its interactions. "
+            "± is the half-width of a 95% bootstrap interval."
+        )
     lines.append("")
     cols = [c for c in table.columns if c != "output"]
     for o, part in table.groupby("output", sort=False):
@@ -230,9 +286,15 @@ def markdown(plan: Plan, table: pd.DataFrame, noise: dict[str, float], notes: li
     lines += [f"![{p.stem}]({p.name})\n" for p in figures]
     if notes:
         lines += ["## Notes", ""] + [f"- {n}" for n in notes] + [""]
-    lines += reproduce([("command", f"`{meta['command']}`"), ("master seed", plan.master_seed),
-                        ("code version", meta["code_version"]), ("date", meta["date"]),
-                        ("runs stored", f"{meta['runs']} (experiment `{plan.name}` in {meta['db']})")])
+    lines += reproduce(
+        [
+            ("command", f"`{meta['command']}`"),
+            ("master seed", plan.master_seed),
+            ("code version", meta["code_version"]),
+            ("date", meta["date"]),
+            ("runs stored", f"{meta['runs']} (experiment `{plan.name}` in {meta['db']})"),
+        ]
+    )
     return "\n".join(lines)
 
 
@@ -245,15 +307,18 @@ def plots(plan: Plan, table: pd.DataFrame, out_dir: Path) -> list[Path]:
     paths = []
     with matplotlib.rc_context(figure_style()):
         for o, part in table.groupby("output", sort=False):
-            fig = Figure(figsize=(7, 4.5 if plan.method == "morris" else max(3.0, 0.28 * len(part) + 1.2)),
-                         layout="constrained")
+            fig = Figure(
+                figsize=(7, 4.5 if plan.method == "morris" else max(3.0, 0.28 * len(part) + 1.2)), layout="constrained"
+            )
             ax = fig.subplots()
             if plan.method == "morris":
-                ax.errorbar(part["mu_star"], part["sigma"], xerr=part["mu_star_conf"], fmt="o", ms=4, alpha=0.8,
-                            elinewidth=0.8)
+                ax.errorbar(
+                    part["mu_star"], part["sigma"], xerr=part["mu_star_conf"], fmt="o", ms=4, alpha=0.8, elinewidth=0.8
+                )
                 for _, r in part.head(8).iterrows():
-                    ax.annotate(r["lever"], (r["mu_star"], r["sigma"]), fontsize=7, xytext=(3, 3),
-                                textcoords="offset points")
+                    ax.annotate(
+                        r["lever"], (r["mu_star"], r["sigma"]), fontsize=7, xytext=(3, 3), textcoords="offset points"
+                    )
                 lim = max(part["mu_star"].max(), part["sigma"].max(), 1e-12) * 1.05
                 ax.plot([0, lim], [0, lim], lw=0.6, ls="--", color="grey")
                 ax.set_xlabel("μ* (per full range)")
@@ -284,8 +349,11 @@ def print_table(plan: Plan, table: pd.DataFrame, top: int) -> None:
         return
     cols = [c for c in table.columns if c != "output"]
     for o, part in table.groupby("output", sort=False):
-        t = Table(title=f"{o}" + (f" ({plan.base} − {plan.contrast})" if plan.contrast else f" ({plan.base})"),
-                  show_header=True, header_style="bold")
+        t = Table(
+            title=f"{o}" + (f" ({plan.base} − {plan.contrast})" if plan.contrast else f" ({plan.base})"),
+            show_header=True,
+            header_style="bold",
+        )
         for c in cols:
             t.add_column(c, justify="left" if c in ("lever", "range") else "right", no_wrap=c == "lever")
         for _, r in part.head(top).iterrows():
@@ -293,14 +361,21 @@ def print_table(plan: Plan, table: pd.DataFrame, top: int) -> None:
         out.print(t)
 
 
-def write_outputs(db, plan: Plan, outputs: list[str], out_dir: Path, command: str, db_path: str,
-                  draw: bool = True) -> tuple[pd.DataFrame, Path]:
+def write_outputs(
+    db, plan: Plan, outputs: list[str], out_dir: Path, command: str, db_path: str, draw: bool = True
+) -> tuple[pd.DataFrame, Path]:
     means, noise = point_means(db, plan, outputs)
     table, notes = analyse(plan, means, outputs)
     out_dir.mkdir(parents=True, exist_ok=True)
     table.to_csv(out_dir / "sensitivity.csv", index=False)
-    meta = {"command": command, "code_version": code_version(), "date": now(), "rows": len(means),
-            "runs": len(done_keys(db, plan.name)), "db": db_path}
+    meta = {
+        "command": command,
+        "code_version": code_version(),
+        "date": now(),
+        "rows": len(means),
+        "runs": len(done_keys(db, plan.name)),
+        "db": db_path,
+    }
     figures = plots(plan, table, out_dir) if draw and len(table) else []
     text = markdown(plan, table, noise, plan.notes + notes, meta, figures)
     paths = write_documents(text, out_dir, "sensitivity", f"Sensitivity: {plan.name}")

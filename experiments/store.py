@@ -51,15 +51,23 @@ class StoreError(RuntimeError):
 
 
 ADVICE = [  # (words in SQLite's message, what to tell the user)
-    (("not a database", "malformed", "disk i/o", "file is encrypted"),
-     "not a usable cogov database ({e}); give another --db, or move this file away to start a new one"),
+    (
+        ("not a database", "malformed", "disk i/o", "file is encrypted"),
+        "not a usable cogov database ({e}); give another --db, or move this file away to start a new one",
+    ),
     (("readonly", "read-only"), "cannot be written ({e}); make it writable or give another --db"),
-    (("unable to open",), "cannot be opened or created ({e}); check that its folder exists and is writable, "
-                          "or give another --db"),
-    (("disk is full", "no space"), "the disk is full ({e}); free some space and run the same command again "
-                                   "(finished runs are kept)"),
-    (("locked", "busy"), "another process has held its write lock for over {wait:.0f} s ({e}); "
-                         "try again when it has finished"),
+    (
+        ("unable to open",),
+        "cannot be opened or created ({e}); check that its folder exists and is writable, or give another --db",
+    ),
+    (
+        ("disk is full", "no space"),
+        "the disk is full ({e}); free some space and run the same command again (finished runs are kept)",
+    ),
+    (
+        ("locked", "busy"),
+        "another process has held its write lock for over {wait:.0f} s ({e}); try again when it has finished",
+    ),
     (("permission denied",), "permission denied ({e}); make it accessible or give another --db"),
 ]
 
@@ -82,6 +90,7 @@ def db_path(db: sqlite_utils.Database) -> str:
 
 def guarded(fn):
     """Turn the database errors of a store function (its first argument is the database) into `StoreError`."""
+
     @functools.wraps(fn)
     def wrapper(db, *args, **kwargs):
         try:
@@ -89,6 +98,7 @@ def guarded(fn):
         except (sqlite3.Error, pd.errors.DatabaseError, OSError) as e:
             cause = e.__cause__ if isinstance(e.__cause__, sqlite3.Error) else e  # pandas wraps SQLite's error
             raise store_error(db_path(db), cause) from None
+
     return wrapper
 
 
@@ -117,11 +127,17 @@ def code_version() -> str:
     """The git commit of the code (with ``-dirty`` if it has local changes) when it runs from a checkout,
     else the installed package's version."""
     try:
-        top = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=PACKAGE_ROOT,
-                             capture_output=True, text=True, timeout=10)
+        top = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"], cwd=PACKAGE_ROOT, capture_output=True, text=True, timeout=10
+        )
         if top.returncode == 0 and Path(top.stdout.strip()).resolve() == PACKAGE_ROOT:
-            out = subprocess.run(["git", "describe", "--always", "--dirty", "--abbrev=12"], cwd=PACKAGE_ROOT,
-                                 capture_output=True, text=True, timeout=10)
+            out = subprocess.run(
+                ["git", "describe", "--always", "--dirty", "--abbrev=12"],
+                cwd=PACKAGE_ROOT,
+                capture_output=True,
+                text=True,
+                timeout=10,
+            )
             if out.returncode == 0 and out.stdout.strip():
                 return out.stdout.strip()
     except (OSError, subprocess.SubprocessError):
@@ -177,8 +193,10 @@ def open_db(path: Path | str = DEFAULT_DB, write: bool = True) -> sqlite_utils.D
 @guarded
 def begin_experiment(db: sqlite_utils.Database, name: str, **meta: Any) -> None:
     """Create or update the experiment's row (a resumed batch keeps its creation time)."""
-    row = {"name": name, **{k: json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v
-                            for k, v in meta.items()}}
+    row = {
+        "name": name,
+        **{k: json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v for k, v in meta.items()},
+    }
     with writing(db):
         if "experiments" in db.table_names() and db["experiments"].count_where("name = ?", [name]):
             db["experiments"].update(name, row, alter=True)
@@ -205,8 +223,13 @@ def run_id(experiment: str, key: str | None = None) -> str:
 
 
 @guarded
-def record_run(db: sqlite_utils.Database, row: dict[str, Any], metrics: dict[str, Any] | None = None,
-               timeseries: pd.DataFrame | None = None, events: pd.DataFrame | None = None) -> str:
+def record_run(
+    db: sqlite_utils.Database,
+    row: dict[str, Any],
+    metrics: dict[str, Any] | None = None,
+    timeseries: pd.DataFrame | None = None,
+    events: pd.DataFrame | None = None,
+) -> str:
     """Store one run — finished (with metrics) or failed (row with ``error``) — in one transaction.
 
     ``row`` holds at least ``id``, ``experiment`` and ``status``; a row with the same id (an earlier
@@ -259,9 +282,10 @@ def ensure_indexes(db: sqlite_utils.Database) -> None:
 @guarded
 def experiment_row(db: sqlite_utils.Database, name: str) -> dict[str, Any]:
     if "experiments" not in db.table_names() or not db["experiments"].count_where("name = ?", [name]):
-        known = [r["name"] for r in db.query("select name from experiments")] if "experiments" in db.table_names() else []
-        raise KeyError(f"no experiment {name!r} in {db_path(db)}"
-                       + (f"; known: {', '.join(known)}" if known else ""))
+        known = (
+            [r["name"] for r in db.query("select name from experiments")] if "experiments" in db.table_names() else []
+        )
+        raise KeyError(f"no experiment {name!r} in {db_path(db)}" + (f"; known: {', '.join(known)}" if known else ""))
     return dict(db["experiments"].get(name))
 
 
@@ -276,20 +300,28 @@ def _finished(db: sqlite_utils.Database, experiment: str, table: str, sql: str, 
 def load_runs(db: sqlite_utils.Database, experiment: str) -> pd.DataFrame:
     """Finished runs of an experiment joined with their metrics, one row per run; every metric is a
     number (NaN where a run had none)."""
-    runs = _finished(db, experiment, "metrics",
-                     "select r.*, m.* from runs r join metrics m on m.run_id = r.id "
-                     "where r.experiment = ? and r.status = 'done' order by r.id",
-                     ["id", "point", "replicate", "run_id"])
+    runs = _finished(
+        db,
+        experiment,
+        "metrics",
+        "select r.*, m.* from runs r join metrics m on m.run_id = r.id "
+        "where r.experiment = ? and r.status = 'done' order by r.id",
+        ["id", "point", "replicate", "run_id"],
+    )
     return _numeric(runs.loc[:, ~runs.columns.duplicated()], db, "metrics")
 
 
 @guarded
 def load_timeseries(db: sqlite_utils.Database, experiment: str) -> pd.DataFrame:
     """Daily series of an experiment's finished runs, with each run's point and replicate."""
-    series = _finished(db, experiment, "timeseries",
-                       "select r.point, r.replicate, t.* from timeseries t join runs r on r.id = t.run_id "
-                       "where r.experiment = ? and r.status = 'done' order by t.run_id, t.day",
-                       ["point", "replicate", "run_id", "day"])
+    series = _finished(
+        db,
+        experiment,
+        "timeseries",
+        "select r.point, r.replicate, t.* from timeseries t join runs r on r.id = t.run_id "
+        "where r.experiment = ? and r.status = 'done' order by t.run_id, t.day",
+        ["point", "replicate", "run_id", "day"],
+    )
     return _numeric(series, db, "timeseries")
 
 

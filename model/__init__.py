@@ -12,10 +12,27 @@ if TYPE_CHECKING:
     from .run import RunResult, simulate
     from .scenario import Scenario, ScenarioError, load_scenario, presets
 
-_HOME = {"CogovModel": "model", "Params": "params", "RunResult": "run", "simulate": "run", "Scenario": "scenario",
-         "ScenarioError": "scenario", "load_scenario": "scenario", "presets": "scenario"}
-__all__ = ["DEFAULT_STEPS", "CogovModel", "Params", "RunResult", "Scenario", "ScenarioError", "load_scenario", "presets",
-           "simulate"]
+_HOME = {
+    "CogovModel": "model",
+    "Params": "params",
+    "RunResult": "run",
+    "simulate": "run",
+    "Scenario": "scenario",
+    "ScenarioError": "scenario",
+    "load_scenario": "scenario",
+    "presets": "scenario",
+}
+__all__ = [
+    "DEFAULT_STEPS",
+    "CogovModel",
+    "Params",
+    "RunResult",
+    "Scenario",
+    "ScenarioError",
+    "load_scenario",
+    "presets",
+    "simulate",
+]
 DEFAULT_STEPS = 365  # a simulated year
 
 

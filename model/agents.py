@@ -73,7 +73,9 @@ class QueueHandler(mesa.Agent):
         super().__init__(model)
         self.queue: list[int] = []
         self.credit = 0.0
-        self.record = model.p.population.initial_trust  # no record yet: residents expect what they expect of any service
+        self.record = (
+            model.p.population.initial_trust
+        )  # no record yet: residents expect what they expect of any service
 
     def _p(self):
         return getattr(self.model.p, self.section)
@@ -252,7 +254,9 @@ class SocialOrganization(QueueHandler):
     def skill(self) -> float:
         if self.org_kind == "mediation_committee":
             return self.model.p.volunteers.skill
-        return self.model.p.social_orgs.skill * (1 - self.model.p.purchase.directed_skill_penalty if self.directed else 1)
+        return self.model.p.social_orgs.skill * (
+            1 - self.model.p.purchase.directed_skill_penalty if self.directed else 1
+        )
 
     def _captured(self, own: float, office: float) -> float:
         return office + self.independence * (own - office)

@@ -20,8 +20,20 @@ if TYPE_CHECKING:
     from .params import Params
 
 YEAR = 365.0
-COMPONENTS = ("grid_workers", "grid_running", "offices", "social_org_staff", "purchased_services", "volunteers",
-              "data_platform", "prevention", "hotline", "petitions", "group_incidents", "deliberation")
+COMPONENTS = (
+    "grid_workers",
+    "grid_running",
+    "offices",
+    "social_org_staff",
+    "purchased_services",
+    "volunteers",
+    "data_platform",
+    "prevention",
+    "hotline",
+    "petitions",
+    "group_incidents",
+    "deliberation",
+)
 NOT_STANDING = ("petitions", "group_incidents")
 EVENT_MEMORY_DAYS = 30.0  # pace of event-driven programme costs (forums, subsidies, call-backs)
 
@@ -76,8 +88,11 @@ def standing_rates(p: Params, residents: float, n_grids: float, volunteers: floa
         "volunteers": volunteers * p.volunteers.coordination_cost_per_year,
         "data_platform": residents * p.smart.cost_per_resident_year if p.smart.data_platform else 0.0,
         "hotline": residents * p.channels.hotline_cost_per_resident_year if p.channels.hotline else 0.0,
-        "prevention": residents * (p.prevention.risk_cost_per_resident_year * p.prevention.risk_assessment
-                                   + p.prevention.livelihood * p.prevention.livelihood_cost_per_resident_year),
+        "prevention": residents
+        * (
+            p.prevention.risk_cost_per_resident_year * p.prevention.risk_assessment
+            + p.prevention.livelihood * p.prevention.livelihood_cost_per_resident_year
+        ),
     }
     return rates
 
@@ -96,7 +111,9 @@ def planned_standing_per_10k(p: Params) -> dict[str, float]:
     rates = standing_rates(p, n, grids, p.volunteers.initial_share * n)
     if p.self_governance.deliberation:
         communities = -(-grids // p.grid.grids_per_community)
-        rates["deliberation"] = communities * YEAR / p.self_governance.interval_days * p.self_governance.cost_per_meeting
+        rates["deliberation"] = (
+            communities * YEAR / p.self_governance.interval_days * p.self_governance.cost_per_meeting
+        )
     return {k: v * 10_000 / n for k, v in rates.items()}
 
 

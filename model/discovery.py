@@ -101,8 +101,9 @@ def _plan_visits(model: CogovModel):
         risk = model.grievance + p.risk_floor
         grid_risk = np.bincount(w.grid, weights=risk, minlength=w.n_grids) / np.maximum(w.grid_size, 1)
         # visits go to households in proportion to their members' grievance (data-driven targeting)
-        return lambda res: np.minimum(1.0, done[w.grid[res]] / w.grid_households[w.grid[res]]
-                                      * risk[res] / grid_risk[w.grid[res]])
+        return lambda res: np.minimum(
+            1.0, done[w.grid[res]] / w.grid_households[w.grid[res]] * risk[res] / grid_risk[w.grid[res]]
+        )
     return lambda res: np.minimum(1.0, done[w.grid[res]] / np.maximum(w.grid_households[w.grid[res]], 1))
 
 

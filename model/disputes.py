@@ -28,8 +28,15 @@ class State(IntEnum):
     LAPSED = 9  # faded, or its parties gave up, without a resolution
 
 
-OPEN_STATES = (State.LATENT, State.KNOWN, State.QUEUED, State.IN_HANDLING, State.FAILED,
-               State.CLOSED_SUPERFICIALLY, State.PETITION)
+OPEN_STATES = (
+    State.LATENT,
+    State.KNOWN,
+    State.QUEUED,
+    State.IN_HANDLING,
+    State.FAILED,
+    State.CLOSED_SUPERFICIALLY,
+    State.PETITION,
+)
 WAITING_STATES = (State.LATENT, State.KNOWN, State.QUEUED, State.FAILED, State.PETITION)
 
 
@@ -121,7 +128,16 @@ class DisputeTable:
             getattr(self, name)[ids] = value
         self.state[ids] = State.LATENT
         self.arose[ids] = day
-        for name in ("discovered", "closed", "found_by", "handler", "handler_id", "partner_id", "resolved_by", "known_since"):
+        for name in (
+            "discovered",
+            "closed",
+            "found_by",
+            "handler",
+            "handler_id",
+            "partner_id",
+            "resolved_by",
+            "known_since",
+        ):
             getattr(self, name)[ids] = -1
         for name in ("transfers", "handoffs", "attempts", "tried", "ready", "petitions", "leapfrogs", "superficial"):
             getattr(self, name)[ids] = 0
@@ -145,8 +161,8 @@ class DisputeTable:
                 new = np.zeros(cap, np.int32)
                 new[: self.n_party_rows] = old[: self.n_party_rows]
                 setattr(self, name, new)
-        self.party_d[self.n_party_rows:need] = disputes
-        self.party_r[self.n_party_rows:need] = residents
+        self.party_d[self.n_party_rows : need] = disputes
+        self.party_r[self.n_party_rows : need] = residents
         self.n_party_rows = need
 
     def view(self, name: str) -> np.ndarray:
@@ -189,9 +205,9 @@ class DisputeTable:
         return total / np.maximum(self.view("n_parties"), 1)
 
 
-
-_FIELDS: dict[str, type] = {name: hint.__metadata__[0] for name, hint in
-                            get_type_hints(DisputeTable, include_extras=True).items()}
+_FIELDS: dict[str, type] = {
+    name: hint.__metadata__[0] for name, hint in get_type_hints(DisputeTable, include_extras=True).items()
+}
 
 
 class EventLog:
@@ -203,8 +219,9 @@ class EventLog:
         self.enabled = enabled
         self.rows: list[tuple] = []
 
-    def __call__(self, dispute: int, day: int, event: str, handler: int = -1, handler_id: int = -1,
-                 detail: str = "") -> None:
+    def __call__(
+        self, dispute: int, day: int, event: str, handler: int = -1, handler_id: int = -1, detail: str = ""
+    ) -> None:
         if self.enabled:
             self.rows.append((int(dispute), int(day), event, int(handler), int(handler_id), detail))
 

@@ -62,7 +62,9 @@ def _petition(model: CogovModel, d: int, leapfrog: bool) -> None:
     ds.handler_id[d] = model.petition_office.unique_id
     ds.ready[d] = model.day
     model.petition_office.enqueue(d)
-    model.log(d, model.day, "leapfrog_petition" if leapfrog else "petition", Handler.PETITION, model.petition_office.unique_id)
+    model.log(
+        d, model.day, "leapfrog_petition" if leapfrog else "petition", Handler.PETITION, model.petition_office.unique_id
+    )
 
 
 def _group_incident(model: CogovModel, d: int) -> None:

@@ -17,8 +17,14 @@ if TYPE_CHECKING:
     from .model import CogovModel
 
 
-def experience(model: CogovModel, d: int, outcome: float, handler: QueueHandler,
-               voice: float | None = None, respect: float | None = None) -> float:
+def experience(
+    model: CogovModel,
+    d: int,
+    outcome: float,
+    handler: QueueHandler,
+    voice: float | None = None,
+    respect: float | None = None,
+) -> float:
     """The parties of case d live through an outcome with `handler` (its kind is the case's last
     handler kind); the handler's record (and a joint partner's) remembers it. Returns the experience."""
     p, ds = model.p.feedback, model.disputes
@@ -29,7 +35,9 @@ def experience(model: CogovModel, d: int, outcome: float, handler: QueueHandler,
     since = ds.known_since[d] if ds.known_since[d] >= 0 else ds.arose[d]
     timely = 0.5 ** ((model.day - since) / p.timeliness_days)
     weights = p.outcome_weight + p.timeliness_weight + p.voice_weight + p.respect_weight
-    e = (p.outcome_weight * outcome + p.timeliness_weight * timely + p.voice_weight * v + p.respect_weight * r) / weights
+    e = (
+        p.outcome_weight * outcome + p.timeliness_weight * timely + p.voice_weight * v + p.respect_weight * r
+    ) / weights
     parties = ds.parties_of(d)
     model.experiences.append(e)
     model.party_outcomes += len(parties)
@@ -68,7 +76,9 @@ def update_residents(model: CogovModel) -> None:
     np.clip(s, 0, 1, out=s)
     ps = model.public_spirit
     v = model.volunteer
-    ps += vol.cultivation * fb.cultivation_spirit_rate * (1 - ps) - fb.spirit_decay * ps * ~v  # decays without participation
+    ps += (
+        vol.cultivation * fb.cultivation_spirit_rate * (1 - ps) - fb.spirit_decay * ps * ~v
+    )  # decays without participation
     ps[v] += vol.spirit_gain_per_day * (1 - ps[v])
     np.clip(ps, 0, 1, out=ps)
     np.clip(model.trust, 0, 1, out=model.trust)

@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     from .model import CogovModel
 
 
-
 def handle(model: CogovModel) -> None:
     ds, day = model.disputes, model.day
     # queues run in order of arrival (priority cases were put at the front); under triage the

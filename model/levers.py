@@ -55,9 +55,18 @@ def _leaf(name: str, field) -> Lever:
         kind = "int" if ann is int else "float"
         allowed = f"{_fmt(low)} – {_fmt(high)}"
     return Lever(
-        name=name, kind=kind, default=field.default, unit=extra.get("unit", ""), allowed=allowed,
-        source=extra.get("source", ""), en=field.description or "", zh=extra.get("zh", ""),
-        low=low, high=high, choices=choices, plausible=_within(extra.get("plausible"), low, high),
+        name=name,
+        kind=kind,
+        default=field.default,
+        unit=extra.get("unit", ""),
+        allowed=allowed,
+        source=extra.get("source", ""),
+        en=field.description or "",
+        zh=extra.get("zh", ""),
+        low=low,
+        high=high,
+        choices=choices,
+        plausible=_within(extra.get("plausible"), low, high),
     )
 
 
@@ -79,11 +88,16 @@ def _fmt(x: float | None) -> str:
 
 # Scenario entries that are lists of tables: (allowed, source, Chinese label)
 LISTS = {
-    "shocks": ("[[shocks]] with category, grids, start, duration, multiplier",
-               "seed 004 L125: 大规模拆迁征地 (a demolition wave as a scenario's shock); none by default", "冲击事件"),
-    "reforms": ("[[reforms]] with day and a table `set` of lever values (levers fixed when the street is built excepted)",
-                "seed 003 L121: 一旦在试点取得成效,就迅速在地区内推广 (reforms arrive in running streets); none by default",
-                "改革"),
+    "shocks": (
+        "[[shocks]] with category, grids, start, duration, multiplier",
+        "seed 004 L125: 大规模拆迁征地 (a demolition wave as a scenario's shock); none by default",
+        "冲击事件",
+    ),
+    "reforms": (
+        "[[reforms]] with day and a table `set` of lever values (levers fixed when the street is built excepted)",
+        "seed 003 L121: 一旦在试点取得成效,就迅速在地区内推广 (reforms arrive in running streets); none by default",
+        "改革",
+    ),
 }
 
 
@@ -96,8 +110,18 @@ def _walk(model: type[BaseModel], prefix: str) -> list[Lever]:
             rows.extend(_walk(ann, name + "."))
         elif fname in LISTS:
             allowed, source, zh = LISTS[fname]
-            rows.append(Lever(name=fname, kind="list", default=[], unit="list of tables", allowed=allowed,
-                              source=source, en=field.description or "", zh=zh))
+            rows.append(
+                Lever(
+                    name=fname,
+                    kind="list",
+                    default=[],
+                    unit="list of tables",
+                    allowed=allowed,
+                    source=source,
+                    en=field.description or "",
+                    zh=zh,
+                )
+            )
         else:
             rows.append(_leaf(name, field))
     return rows

@@ -81,9 +81,17 @@ def equity(m: CogovModel) -> dict[str, Any]:
     for name, g in (("local", LOCAL), ("migrant", MIGRANT), ("elderly", ELDERLY)):
         sel = group == g
         out[f"resolution_rate_{name}"] = float(resolved[sel & ok_judged].mean()) if (sel & ok_judged).any() else None
-        out[f"median_days_to_resolve_{name}"] = float(np.median(days[sel & resolved])) if (sel & resolved).any() else None
-    rates = [float(resolved[(grid == k) & ok_judged].mean()) for k in range(m.world.n_grids) if ((grid == k) & ok_judged).any()]
-    medians = [float(np.median(days[(grid == k) & resolved])) for k in range(m.world.n_grids) if ((grid == k) & resolved).any()]
+        out[f"median_days_to_resolve_{name}"] = (
+            float(np.median(days[sel & resolved])) if (sel & resolved).any() else None
+        )
+    rates = [
+        float(resolved[(grid == k) & ok_judged].mean())
+        for k in range(m.world.n_grids)
+        if ((grid == k) & ok_judged).any()
+    ]
+    medians = [
+        float(np.median(days[(grid == k) & resolved])) for k in range(m.world.n_grids) if ((grid == k) & resolved).any()
+    ]
     out["grid_resolution_min"] = min(rates) if rates else None
     out["grid_resolution_max"] = max(rates) if rates else None
     out["grid_resolution_ratio"] = _ratio(rates)
@@ -131,7 +139,10 @@ def final_metrics(m: CogovModel) -> dict[str, Any]:
     grassroots = resolved & ~reached_office & (ds.view("petitions") == 0)
     days = (ds.view("closed") - ds.view("arose"))[resolved]
     lag = (disc - ds.view("arose"))[known]
-    sat = {g: _group_mean(m.satisfaction, w.group, i) for g, i in (("local", LOCAL), ("migrant", MIGRANT), ("elderly", ELDERLY))}
+    sat = {
+        g: _group_mean(m.satisfaction, w.group, i)
+        for g, i in (("local", LOCAL), ("migrant", MIGRANT), ("elderly", ELDERLY))
+    }
     local, migrant = sat["local"], sat["migrant"]
     cost = m.costs.total
     by = ds.view("resolved_by")[resolved]
@@ -150,7 +161,9 @@ def final_metrics(m: CogovModel) -> dict[str, Any]:
         "leapfrog_petitions_per_10k": float(ds.view("leapfrogs").sum() * 1e4 / n),
         "group_incidents": m.group_incidents,
         "litigation_share": float(np.count_nonzero(state == State.LITIGATION) / known.sum()) if known.any() else None,
-        "transfers_per_case": float(ds.view("transfers").sum() / reached_office.sum()) if reached_office.any() else None,
+        "transfers_per_case": float(ds.view("transfers").sum() / reached_office.sum())
+        if reached_office.any()
+        else None,
         "attempts_per_case": float(attempts[attempts > 0].mean()) if (attempts > 0).any() else None,
         "handoffs_per_case": float(ds.view("handoffs")[attempts > 0].mean()) if (attempts > 0).any() else None,
         "superficial_closures": int(ds.view("superficial").sum()),

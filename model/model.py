@@ -62,9 +62,16 @@ class CogovModel(mesa.Model):
         w = self.world = build_world(p.population, p.grid, self.streams.world)
         for i, s in enumerate(p.shocks):
             if s.grids != "all" and max(s.grids) >= w.n_grids:  # buildings larger than grids leave fewer grids
-                raise ScenarioError(f"`shocks[{i}].grids` = {s.grids}: this street was built with grids 0–{w.n_grids - 1}")
+                raise ScenarioError(
+                    f"`shocks[{i}].grids` = {s.grids}: this street was built with grids 0–{w.n_grids - 1}"
+                )
         n, pop, rng = w.n, p.population, self.streams.residents
-        self.trust = np.clip(_beta(rng, pop.initial_trust, n, pop.attribute_concentration) - np.where(w.group == MIGRANT, pop.migrant_trust_gap, 0), 0, 1)
+        self.trust = np.clip(
+            _beta(rng, pop.initial_trust, n, pop.attribute_concentration)
+            - np.where(w.group == MIGRANT, pop.migrant_trust_gap, 0),
+            0,
+            1,
+        )
         self.public_spirit = _beta(rng, pop.initial_public_spirit, n, pop.attribute_concentration)
         self.legal_awareness = _beta(rng, pop.initial_legal_awareness, n, pop.attribute_concentration)
         self.grievance = _beta(rng, pop.initial_grievance, n, pop.attribute_concentration)
@@ -100,8 +107,10 @@ class CogovModel(mesa.Model):
                 self._office_by_category[c] = office
         self.petition_office = PetitionOffice(self)
         community_pop = np.bincount(w.community[w.grid], minlength=w.n_communities)
-        self.orgs_by_community = [[SocialOrganization(self, kind, c, community_pop[c] / w.n)
-                                   for kind in SocialOrganization.KINDS] for c in range(w.n_communities)]
+        self.orgs_by_community = [
+            [SocialOrganization(self, kind, c, community_pop[c] / w.n) for kind in SocialOrganization.KINDS]
+            for c in range(w.n_communities)
+        ]
         self.orgs = [o for orgs in self.orgs_by_community for o in orgs]
         self.forums = [DeliberationForum(self, c) for c in range(w.n_communities)]
         self.agent_by_id = {a.unique_id: a for a in self.handlers()}
@@ -165,8 +174,13 @@ class CogovModel(mesa.Model):
         """Share of grid workers' time lost to paperwork, growing with every programme devolved to
         the community (居委会不堪重负)."""
         p = self.p
-        programmes = (p.self_governance.deliberation, p.volunteers.cultivation > 0, p.channels.hotline,
-                      p.smart.data_platform, p.routing.one_stop)
+        programmes = (
+            p.self_governance.deliberation,
+            p.volunteers.cultivation > 0,
+            p.channels.hotline,
+            p.smart.data_platform,
+            p.routing.one_stop,
+        )
         return min(0.95, p.grid.admin_burden + p.grid.devolved_burden * sum(programmes))
 
     def platform_delay(self) -> float:
@@ -184,8 +198,9 @@ class CogovModel(mesa.Model):
         self.volunteers_in_community = np.bincount(w.community, weights=vg, minlength=w.n_communities)
         self.n_volunteers = int(vb.sum())
         comm_of = w.community[w.grid]
-        self.community_spirit = (np.bincount(comm_of, weights=self.public_spirit, minlength=w.n_communities)
-                                 / np.bincount(comm_of, minlength=w.n_communities))
+        self.community_spirit = np.bincount(
+            comm_of, weights=self.public_spirit, minlength=w.n_communities
+        ) / np.bincount(comm_of, minlength=w.n_communities)
 
     def resident(self, i: int) -> Resident:
         """Resident i as a Mesa agent (created on first request)."""

@@ -68,13 +68,19 @@ def available(model: CogovModel, d: int, kind: Handler) -> QueueHandler | None:
         return None
     if kind == Handler.GRID:
         gw = model.grid_workers[ds.grid[d]]
-        ok = p.grid.onsite_mediation and gw.fte > 0 and not ds.rigid[d] and ds.intensity[d] <= p.grid.onsite_max_intensity
+        ok = (
+            p.grid.onsite_mediation
+            and gw.fte > 0
+            and not ds.rigid[d]
+            and ds.intensity[d] <= p.grid.onsite_max_intensity
+        )
         return gw if ok else None
     if kind == Handler.MEDIATION:
         return model.mediator_for(d)
     if kind == Handler.FORUM:
-        if p.self_governance.deliberation and (ds.category[d] in FORUM_CATEGORIES
-                                           or ds.n_parties[d] >= p.self_governance.forum_min_parties):
+        if p.self_governance.deliberation and (
+            ds.category[d] in FORUM_CATEGORIES or ds.n_parties[d] >= p.self_governance.forum_min_parties
+        ):
             return model.forums[model.world.community[ds.grid[d]]]
         return None
     if kind == Handler.JOINT:
@@ -110,7 +116,9 @@ def next_handler(model: CogovModel, d: int) -> Handler:
         u, pick = rng.random(), rng.random()  # drawn together, so the stream does not depend on the branch
         if u < p.routing.routing_accuracy:  # the best expected success, discounted by the wait
             half_life = p.feedback.timeliness_days
-            return max(options, key=lambda kh: success_prob(model, d, kh[0], kh[1]) * 0.5 ** (kh[1].wait() / half_life))[0]
+            return max(
+                options, key=lambda kh: success_prob(model, d, kh[0], kh[1]) * 0.5 ** (kh[1].wait() / half_life)
+            )[0]
         return options[int(pick * len(options))][0]
     return Handler.OFFICE
 

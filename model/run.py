@@ -27,8 +27,13 @@ class RunResult:
     seconds: float
 
 
-def simulate(params: Params, seed: int, steps: int = DEFAULT_STEPS, events: bool = False,
-             on_step: Callable[[int], None] | None = None) -> RunResult:
+def simulate(
+    params: Params,
+    seed: int,
+    steps: int = DEFAULT_STEPS,
+    events: bool = False,
+    on_step: Callable[[int], None] | None = None,
+) -> RunResult:
     """Run one simulation for `steps` days."""
     start = time.perf_counter()
     model = CogovModel(params, seed=seed, events=events)
@@ -39,7 +44,13 @@ def simulate(params: Params, seed: int, steps: int = DEFAULT_STEPS, events: bool
                 on_step(day)
         ts = model.datacollector.get_model_vars_dataframe().reset_index(names="day")
         log = pd.DataFrame(model.log.rows, columns=EventLog.COLUMNS) if events else None
-        return RunResult(seed=seed, steps=steps, metrics=final_metrics(model), timeseries=ts, events=log,
-                         seconds=time.perf_counter() - start)
+        return RunResult(
+            seed=seed,
+            steps=steps,
+            metrics=final_metrics(model),
+            timeseries=ts,
+            events=log,
+            seconds=time.perf_counter() - start,
+        )
     finally:
         model.release()

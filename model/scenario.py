@@ -83,7 +83,9 @@ def read_toml(path: Path, error: type[ValueError] = ScenarioError) -> dict[str, 
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
-        raise error(f"{path}: not UTF-8 text (byte 0x{raw[e.start]:02x} at offset {e.start}); save it as UTF-8") from None
+        raise error(
+            f"{path}: not UTF-8 text (byte 0x{raw[e.start]:02x} at offset {e.start}); save it as UTF-8"
+        ) from None
     try:
         return _loads(text, str(path), error)
     except tomllib.TOMLDecodeError as e:
@@ -225,4 +227,6 @@ def load_scenario(ref: str | Path, overrides: Mapping[str, Any] | list[str] | No
     if overrides:
         params = parse_params(apply_overrides(data, overrides), "--set " + ", ".join(overrides))
     name = path.stem if path.parent.resolve() == SCENARIO_DIR.resolve() else str(path)
-    return Scenario(name=name, params=params, zh=meta.get("zh", ""), en=meta.get("en", ""), path=path, overrides=overrides)
+    return Scenario(
+        name=name, params=params, zh=meta.get("zh", ""), en=meta.get("en", ""), path=path, overrides=overrides
+    )

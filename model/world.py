@@ -49,7 +49,7 @@ class World:
         return int(self.community.max()) + 1
 
     def neighbours(self, i: int) -> np.ndarray:
-        return self.adj_idx[self.adj_ptr[i]:self.adj_ptr[i + 1]]
+        return self.adj_idx[self.adj_ptr[i] : self.adj_ptr[i + 1]]
 
     def degree(self) -> np.ndarray:
         return np.diff(self.adj_ptr)
@@ -116,18 +116,33 @@ def build_world(pop: Population, grid: Grid, rng: np.random.Generator) -> World:
     group[elderly] = ELDERLY
     special = rng.random(n) < pop.special_share
 
-    adj_ptr, adj_idx = _network(pop, rng, n, sizes, hh_first, building, bld_first, bld_size,
-                                grid_of, grid_first, grid_size, migrant)
+    adj_ptr, adj_idx = _network(
+        pop, rng, n, sizes, hh_first, building, bld_first, bld_size, grid_of, grid_first, grid_size, migrant
+    )
     return World(
-        n=n, household=household, building=building, grid=grid_of, group=group, special=special,
-        hh_first=hh_first, hh_size=sizes.astype(np.int32), hh_grid=hh_grid, bld_first=bld_first,
-        bld_size=bld_size, grid_first=grid_first, grid_size=grid_size, grid_households=grid_households,
-        community=community, adj_ptr=adj_ptr, adj_idx=adj_idx,
+        n=n,
+        household=household,
+        building=building,
+        grid=grid_of,
+        group=group,
+        special=special,
+        hh_first=hh_first,
+        hh_size=sizes.astype(np.int32),
+        hh_grid=hh_grid,
+        bld_first=bld_first,
+        bld_size=bld_size,
+        grid_first=grid_first,
+        grid_size=grid_size,
+        grid_households=grid_households,
+        community=community,
+        adj_ptr=adj_ptr,
+        adj_idx=adj_idx,
     )
 
 
-def _network(pop, rng, n, hh_sizes, hh_first, building, bld_first, bld_size, grid_of, grid_first,
-             grid_size, migrant) -> tuple[np.ndarray, np.ndarray]:
+def _network(
+    pop, rng, n, hh_sizes, hh_first, building, bld_first, bld_size, grid_of, grid_first, grid_size, migrant
+) -> tuple[np.ndarray, np.ndarray]:
     """Household cliques, random building and grid ties, a few ties across grids; as CSR."""
     src_parts, dst_parts = [], []
     for s in np.unique(hh_sizes[hh_sizes > 1]):

@@ -14,8 +14,13 @@ import pytest
 from cogov.model import load_scenario, simulate
 
 BASELINE = Path(__file__).with_name("baseline.json")
-CASES = [("administrative_only", 1), ("co_governance", 1), ("hotline", 2), ("grand_mediation", 3),
-         ("co_governance", 4, {"budget.standing_per_10k": 2_000_000.0})]
+CASES = [
+    ("administrative_only", 1),
+    ("co_governance", 1),
+    ("hotline", 2),
+    ("grand_mediation", 3),
+    ("co_governance", 4, {"budget.standing_per_10k": 2_000_000.0}),
+]
 
 
 def _key(case) -> str:
@@ -38,9 +43,13 @@ def test_baseline_holds():
         now, then = _run(case), stored[_key(case)]
         for name in sorted(set(now) | set(then)):
             a, b = now.get(name), then.get(name)
-            same = a == b or (isinstance(a, float) and isinstance(b, (int, float)) and math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12))
+            same = a == b or (
+                isinstance(a, float) and isinstance(b, (int, float)) and math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+            )
             if not same:
                 moved.append(f"{_key(case)} {name}: {b} → {a}")
     if moved:
-        pytest.fail("results moved from the committed baseline (a model change? rewrite it on purpose and "
-                    "say so in CHANGELOG.md):\n" + "\n".join(moved[:40]))
+        pytest.fail(
+            "results moved from the committed baseline (a model change? rewrite it on purpose and "
+            "say so in CHANGELOG.md):\n" + "\n".join(moved[:40])
+        )

@@ -23,15 +23,26 @@ SMALL = {"population.residents": 800}
 
 
 def _design(name="t", replicates=3, steps=60, **extra):
-    data = {"name": name, "scenarios": ["administrative_only", "co_governance"], "replicates": replicates,
-            "steps": steps, "master_seed": 5, "set": dict(SMALL)}
+    data = {
+        "name": name,
+        "scenarios": ["administrative_only", "co_governance"],
+        "replicates": replicates,
+        "steps": steps,
+        "master_seed": 5,
+        "set": dict(SMALL),
+    }
     data.update(extra)
     return build_design(data, "test")
 
 
 def _metrics(db, name):
     df = load_runs(db, name)
-    return df.drop(columns=["seconds", "worker", "finished_at", "code_version"]).set_index("id").sort_index().sort_index(axis=1)
+    return (
+        df.drop(columns=["seconds", "worker", "finished_at", "code_version"])
+        .set_index("id")
+        .sort_index()
+        .sort_index(axis=1)
+    )
 
 
 def test_seeds_come_from_identity_not_order():
@@ -71,9 +82,27 @@ def test_rerun_resumes_and_keeps_one_row_per_run(tmp_path):
 @pytest.mark.slow
 def test_hard_kill_loses_only_runs_in_flight(tmp_path):
     db_path = tmp_path / "kill.db"
-    cmd = [sys.executable, "-m", "cogov", "compare", "--replicates", "8", "--steps", "150",
-           "--scenarios", "administrative_only,co_governance", "--set", "population.residents=1500",
-           "--db", str(db_path), "--no-report", "--workers", "2", "--name", "k"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "cogov",
+        "compare",
+        "--replicates",
+        "8",
+        "--steps",
+        "150",
+        "--scenarios",
+        "administrative_only,co_governance",
+        "--set",
+        "population.residents=1500",
+        "--db",
+        str(db_path),
+        "--no-report",
+        "--workers",
+        "2",
+        "--name",
+        "k",
+    ]
     proc = subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 120
     done = 0
@@ -98,11 +127,22 @@ def test_hard_kill_loses_only_runs_in_flight(tmp_path):
     series = db.execute("select run_id, count(*) from timeseries group by run_id").fetchall()
     assert len(series) == 16 and all(n == 150 for _, n in series)
     clean = open_db(tmp_path / "clean.db")
-    d = build_design({"name": "k", "scenarios": ["administrative_only", "co_governance"], "replicates": 8, "steps": 150,
-                      "master_seed": 2026, "set": {"population.residents": 1500}}, "test")
+    d = build_design(
+        {
+            "name": "k",
+            "scenarios": ["administrative_only", "co_governance"],
+            "replicates": 8,
+            "steps": 150,
+            "master_seed": 2026,
+            "set": {"population.residents": 1500},
+        },
+        "test",
+    )
     run_design(clean, d, LocalEngine(2), kind="compare", command="test", progress=False)
-    pd.testing.assert_frame_equal(_metrics(db, "k").drop(columns=["error"], errors="ignore"),
-                                  _metrics(clean, "k").drop(columns=["error"], errors="ignore"))
+    pd.testing.assert_frame_equal(
+        _metrics(db, "k").drop(columns=["error"], errors="ignore"),
+        _metrics(clean, "k").drop(columns=["error"], errors="ignore"),
+    )
 
 
 def _fail_runs_of(monkeypatch, workers_per_grid):
@@ -121,8 +161,17 @@ def _fail_runs_of(monkeypatch, workers_per_grid):
 
 def test_failing_run_is_recorded_and_the_batch_goes_on(tmp_path, monkeypatch):
     _fail_runs_of(monkeypatch, 3)
-    d = build_design({"name": "f", "base": "administrative_only", "replicates": 2, "steps": 30, "set": dict(SMALL),
-                      "factorial": {"grid.workers_per_grid": [1, 3]}}, "test")
+    d = build_design(
+        {
+            "name": "f",
+            "base": "administrative_only",
+            "replicates": 2,
+            "steps": 30,
+            "set": dict(SMALL),
+            "factorial": {"grid.workers_per_grid": [1, 3]},
+        },
+        "test",
+    )
     db = open_db(tmp_path / "f.db")
     summary = run_design(db, d, LocalEngine(1), kind="sweep", command="test", progress=False)
     assert summary.failed == 2
@@ -150,8 +199,21 @@ def test_design_files_ship_and_errors_are_clear(tmp_path):
 def test_unreachable_scheduler_is_one_line(tmp_path):
     with pytest.raises(EngineError, match="cannot reach the Dask scheduler"):
         DaskEngine("tcp://127.0.0.1:9", 1)
-    res = CliRunner().invoke(main, ["compare", "--replicates", "1", "--engine", "dask", "--scheduler",
-                                    "tcp://127.0.0.1:9", "--db", str(tmp_path / "x.db"), "--no-report"])
+    res = CliRunner().invoke(
+        main,
+        [
+            "compare",
+            "--replicates",
+            "1",
+            "--engine",
+            "dask",
+            "--scheduler",
+            "tcp://127.0.0.1:9",
+            "--db",
+            str(tmp_path / "x.db"),
+            "--no-report",
+        ],
+    )
     assert res.exit_code == 2 and "cannot reach the Dask scheduler" in res.output
     assert "Traceback" not in res.output
 
@@ -174,8 +236,16 @@ def test_report_of_an_experiment_without_finished_runs(tmp_path, monkeypatch):
     from cogov.experiments.report import write_report
 
     _fail_runs_of(monkeypatch, 3)
-    d = build_design({"name": "allfail", "base": "administrative_only", "replicates": 1, "steps": 10,
-                      "set": {**SMALL, "grid.workers_per_grid": 3}}, "test")
+    d = build_design(
+        {
+            "name": "allfail",
+            "base": "administrative_only",
+            "replicates": 1,
+            "steps": 10,
+            "set": {**SMALL, "grid.workers_per_grid": 3},
+        },
+        "test",
+    )
     db = open_db(tmp_path / "a.db")
     assert run_design(db, d, LocalEngine(1), kind="sweep", command="test", progress=False).failed == 1
     paths = write_report(db, "allfail", tmp_path / "out", lang="en")
@@ -191,8 +261,12 @@ def test_numbers_missing_in_the_first_rows_are_stored_as_numbers(tmp_path):
     sc = load_scenario("co_governance", {"population.residents": 300})
     first = simulate(sc.params, seed=1, steps=60)
     assert first.timeseries["resolution_rate"].isna().iloc[0]
-    record_run(db, {"id": "a", "experiment": "e", "status": "done"}, {**first.metrics, "case_satisfaction": None},
-               first.timeseries)
+    record_run(
+        db,
+        {"id": "a", "experiment": "e", "status": "done"},
+        {**first.metrics, "case_satisfaction": None},
+        first.timeseries,
+    )
     record_run(db, {"id": "b", "experiment": "e", "status": "done"}, first.metrics, first.timeseries)
     kinds = {k for (k,) in db.execute("select distinct typeof(resolution_rate) from timeseries")}
     assert kinds == {"null", "real"}
@@ -204,7 +278,9 @@ def test_stored_metrics_come_back_as_numbers_even_when_the_first_run_had_none(tm
     from cogov.experiments.store import load_runs, load_timeseries, open_db
 
     db = open_db(tmp_path / "t.db")
-    db["runs"].insert_all([{"id": i, "experiment": "e", "point": "p", "replicate": i, "status": "done"} for i in (1, 2)])
+    db["runs"].insert_all(
+        [{"id": i, "experiment": "e", "point": "p", "replicate": i, "status": "done"} for i in (1, 2)]
+    )
     db["metrics"].insert_all([{"run_id": 1, "resolution_rate": None}, {"run_id": 2, "resolution_rate": "0.5"}])
     db["timeseries"].insert_all([{"run_id": 1, "day": 0, "petitions": None}, {"run_id": 2, "day": 0, "petitions": "3"}])
     runs = load_runs(db, "e")

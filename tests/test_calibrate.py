@@ -27,16 +27,26 @@ def test_seed_targets_load_and_cite_their_passages():
     assert by["yichang_mediation_success"].source.startswith("seed 002 L85")
     assert by["jinjiang_resolution"].value == pytest.approx(2382 / 2446, abs=1e-4)
     assert by["jinjiang_resolution"].source.startswith("seed 004 L125")
-    assert by["zhaiji_participation"].direction == "at_least" and by["zhaiji_participation"].source.startswith("seed 004 L217")
+    assert by["zhaiji_participation"].direction == "at_least" and by["zhaiji_participation"].source.startswith(
+        "seed 004 L217"
+    )
     assert set(tf.fit) == {t.preset for t in tf.targets}
 
 
 def test_one_sided_loss():
-    t = Target(name="x", preset="legal_grid", metric="participation_rate", value=0.85, tolerance=0.05,
-               direction="at_least", source="s")
+    t = Target(
+        name="x",
+        preset="legal_grid",
+        metric="participation_rate",
+        value=0.85,
+        tolerance=0.05,
+        direction="at_least",
+        source="s",
+    )
     assert t.term(0.95) == 0.0 and t.term(0.80) == pytest.approx(1.0)
-    assert Target(name="y", preset="legal_grid", metric="resolution_rate", value=0.9, tolerance=0.1,
-                  source="s").term(1.0) == pytest.approx(1.0)
+    assert Target(name="y", preset="legal_grid", metric="resolution_rate", value=0.9, tolerance=0.1, source="s").term(
+        1.0
+    ) == pytest.approx(1.0)
 
 
 GOOD = """[[targets]]
@@ -49,16 +59,27 @@ source = "seed 004 L217"
 """
 
 
-@pytest.mark.parametrize("text, expected", [
-    (GOOD.replace("value = 0.85", 'value = "high"'), ["targets.0.value", "'high'", "number"]),
-    (GOOD.replace("participation_rate", "participation"), ["targets.0.metric", "'participation'", "allowed:", "participation_rate"]),
-    (GOOD.replace("courtyard_self_governance", "courtyard"), ["targets.0.preset", "'courtyard'", "allowed:", "legal_grid"]),
-    (GOOD.replace("tolerance = 0.05", "tolerance = 0"), ["targets.0.tolerance", "0", "greater than 0"]),
-    (GOOD + 'unit = "%"\n', ["targets.0.unit", "not a field", "allowed:", "tolerance"]),
-    (GOOD + '[fit.courtyard_self_governance]\n"self_governance.attendance" = [0.0, 2.0]\n',
-     ["fit.courtyard_self_governance.self_governance.attendance", "[0, 2]", "allowed: 0 – 1"]),
-    (GOOD + '[fit.courtyard_self_governance]\n"self_governance.deliberation" = [0, 1]\n', ["only numeric levers"]),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (GOOD.replace("value = 0.85", 'value = "high"'), ["targets.0.value", "'high'", "number"]),
+        (
+            GOOD.replace("participation_rate", "participation"),
+            ["targets.0.metric", "'participation'", "allowed:", "participation_rate"],
+        ),
+        (
+            GOOD.replace("courtyard_self_governance", "courtyard"),
+            ["targets.0.preset", "'courtyard'", "allowed:", "legal_grid"],
+        ),
+        (GOOD.replace("tolerance = 0.05", "tolerance = 0"), ["targets.0.tolerance", "0", "greater than 0"]),
+        (GOOD + 'unit = "%"\n', ["targets.0.unit", "not a field", "allowed:", "tolerance"]),
+        (
+            GOOD + '[fit.courtyard_self_governance]\n"self_governance.attendance" = [0.0, 2.0]\n',
+            ["fit.courtyard_self_governance.self_governance.attendance", "[0, 2]", "allowed: 0 – 1"],
+        ),
+        (GOOD + '[fit.courtyard_self_governance]\n"self_governance.deliberation" = [0, 1]\n', ["only numeric levers"]),
+    ],
+)
 def test_targets_errors_name_file_field_value_and_what_is_allowed(tmp_path, text, expected):
     path = tmp_path / "targets.toml"
     path.write_text(text, encoding="utf-8")
@@ -72,8 +93,25 @@ def test_targets_errors_name_file_field_value_and_what_is_allowed(tmp_path, text
 
 def test_calibrate_end_to_end_resumes(tmp_path):
     db, out = tmp_path / "c.db", tmp_path / "out"
-    args = ["calibrate", str(DEFAULT_TARGETS), "--preset", "legal_grid", "--fit", "grid.skill,volunteers.skill=0.4:0.8",
-            "--trials", "3", "--replicates", "2", "--name", "cal", "--db", str(db), "--out", str(out), *TINY]
+    args = [
+        "calibrate",
+        str(DEFAULT_TARGETS),
+        "--preset",
+        "legal_grid",
+        "--fit",
+        "grid.skill,volunteers.skill=0.4:0.8",
+        "--trials",
+        "3",
+        "--replicates",
+        "2",
+        "--name",
+        "cal",
+        "--db",
+        str(db),
+        "--out",
+        str(out),
+        *TINY,
+    ]
     r = CliRunner().invoke(main, args)
     assert r.exit_code == 0, r.output
     assert _count(db, "cal") == 3 * 2
@@ -101,9 +139,28 @@ def test_calibrate_needs_a_preset_when_the_file_has_several(tmp_path):
 
 def test_first_trial_is_the_preset_and_ties_go_to_the_nearest(tmp_path):
     out = tmp_path / "out"
-    r = CliRunner().invoke(main, ["calibrate", str(DEFAULT_TARGETS), "--preset", "courtyard_self_governance",
-                                  "--fit", "self_governance.attendance=0.01:0.2", "--trials", "2", "--replicates", "1",
-                                  "--name", "cy", "--db", str(tmp_path / "c.db"), "--out", str(out), *TINY])
+    r = CliRunner().invoke(
+        main,
+        [
+            "calibrate",
+            str(DEFAULT_TARGETS),
+            "--preset",
+            "courtyard_self_governance",
+            "--fit",
+            "self_governance.attendance=0.01:0.2",
+            "--trials",
+            "2",
+            "--replicates",
+            "1",
+            "--name",
+            "cy",
+            "--db",
+            str(tmp_path / "c.db"),
+            "--out",
+            str(out),
+            *TINY,
+        ],
+    )
     assert r.exit_code == 0, r.output
     trials = pd.read_csv(out / "trials.csv")
     assert trials.loc[0, "self_governance.attendance"] == 0.15  # the preset's value

@@ -21,8 +21,9 @@ def test_run_json_is_one_object(tmp_path):
 
 def test_run_is_recorded_with_params_series_and_events(tmp_path):
     db = tmp_path / "r.db"
-    res = CliRunner().invoke(main, ["run", "legal_grid", "--steps", "90", "--events", "--db", str(db),
-                                    "--set", "grid.workers_per_grid=2"])
+    res = CliRunner().invoke(
+        main, ["run", "legal_grid", "--steps", "90", "--events", "--db", str(db), "--set", "grid.workers_per_grid=2"]
+    )
     assert res.exit_code == 0, res.output
     assert "resolution_rate" in res.output
     s = sqlite_utils.Database(db)
@@ -45,14 +46,38 @@ def test_scenarios_and_levers_list(tmp_path):
 
 
 def test_every_lever_documented():
-    design = ["population.residents", "population.migrant_share", "population.elderly_share",
-              "population.initial_trust", "population.initial_public_spirit", "grid.residents_per_grid",
-              "grid.workers_per_grid", "grid.onsite_mediation", "grid.admin_burden", "grid.patrol_strategy",
-              "routing.ladder", "offices.capacity_per_day", "offices.silo_penalty", "offices.assessment_pressure",
-              "social_orgs.staff", "social_orgs.independence", "purchase.budget_per_year", "purchase.cost_per_staff",
-              "purchase.tendering", "volunteers.cultivation", "self_governance.deliberation", "channels.hotline",
-              "smart.data_platform", "prevention.risk_assessment", "prevention.virtue", "petition.response",
-              "campaign.start_day", "campaign.end_day", "campaign.multiplier", "shocks"]
+    design = [
+        "population.residents",
+        "population.migrant_share",
+        "population.elderly_share",
+        "population.initial_trust",
+        "population.initial_public_spirit",
+        "grid.residents_per_grid",
+        "grid.workers_per_grid",
+        "grid.onsite_mediation",
+        "grid.admin_burden",
+        "grid.patrol_strategy",
+        "routing.ladder",
+        "offices.capacity_per_day",
+        "offices.silo_penalty",
+        "offices.assessment_pressure",
+        "social_orgs.staff",
+        "social_orgs.independence",
+        "purchase.budget_per_year",
+        "purchase.cost_per_staff",
+        "purchase.tendering",
+        "volunteers.cultivation",
+        "self_governance.deliberation",
+        "channels.hotline",
+        "smart.data_platform",
+        "prevention.risk_assessment",
+        "prevention.virtue",
+        "petition.response",
+        "campaign.start_day",
+        "campaign.end_day",
+        "campaign.multiplier",
+        "shocks",
+    ]
     names = {lv.name for lv in lever_table()}
     assert set(design) <= names
     for lv in lever_table():
@@ -72,10 +97,12 @@ def test_lever_docs_are_generated_from_the_schema():
 
 def test_the_command_line_loads_no_heavy_library_until_a_command_runs():
     """`cogov --help` and argument errors answer at once (benchmarks/startup.py times them)."""
-    code = ("import sys\nfrom click.testing import CliRunner\nfrom cogov.experiments.cli import main\n"
-            "for args in (['--help'], ['run', '--help'], ['sensitivity', '--top', '0', 'x']):\n"
-            "    CliRunner().invoke(main, args)\n"
-            "print(sorted(m for m in ('numpy', 'pandas', 'scipy', 'mesa', 'pydantic', 'matplotlib', 'sqlite_utils')"
-            " if m in sys.modules))")
+    code = (
+        "import sys\nfrom click.testing import CliRunner\nfrom cogov.experiments.cli import main\n"
+        "for args in (['--help'], ['run', '--help'], ['sensitivity', '--top', '0', 'x']):\n"
+        "    CliRunner().invoke(main, args)\n"
+        "print(sorted(m for m in ('numpy', 'pandas', 'scipy', 'mesa', 'pydantic', 'matplotlib', 'sqlite_utils')"
+        " if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

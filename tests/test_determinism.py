@@ -19,4 +19,7 @@ def test_same_seed_same_numbers():
 def test_different_seeds_differ():
     a, b = _run(7), _run(8)
     assert a.metrics != b.metrics
-    assert a.metrics["disputes_total"] != b.metrics["disputes_total"] or a.metrics["resolution_rate"] != b.metrics["resolution_rate"]
+    assert (
+        a.metrics["disputes_total"] != b.metrics["disputes_total"]
+        or a.metrics["resolution_rate"] != b.metrics["resolution_rate"]
+    )

@@ -32,15 +32,22 @@ EQUAL = {
     "self_governance.quorum": 0.0,
     "self_governance.deliberation": False,
     # the same price per case of capacity: social-work staff as dear as office staff
-    "social_orgs.staff_cost_per_year": OFFICE.staff_days_per_case * OFFICE.staff_cost_per_year
-                                       * Params().social_orgs.cases_per_staff_day,
+    "social_orgs.staff_cost_per_year": OFFICE.staff_days_per_case
+    * OFFICE.staff_cost_per_year
+    * Params().social_orgs.cases_per_staff_day,
     # volunteers neither mediate, watch nor cost; no programme weighs on grid workers
-    "volunteers.mediator_share": 0.0, "volunteers.watch_rate": 0.0,
-    "volunteers.coordination_cost_per_year": 0.0, "volunteers.case_subsidy": 0.0,
-    "grid.devolved_burden": 0.0, "grid.onsite_mediation": False,
+    "volunteers.mediator_share": 0.0,
+    "volunteers.watch_rate": 0.0,
+    "volunteers.coordination_cost_per_year": 0.0,
+    "volunteers.case_subsidy": 0.0,
+    "grid.devolved_burden": 0.0,
+    "grid.onsite_mediation": False,
     # no hand-off, silo, coordination or routing-error costs that only one ladder pays
-    "disputes.handoff_jump": 0.0, "routing.handoff_delay_days": Params().routing.rehandle_delay_days,
-    "offices.silo_penalty": 0.0, "offices.pressure_reach": 1.0, "routing.routing_accuracy": 1.0,
+    "disputes.handoff_jump": 0.0,
+    "routing.handoff_delay_days": Params().routing.rehandle_delay_days,
+    "offices.silo_penalty": 0.0,
+    "offices.pressure_reach": 1.0,
+    "routing.routing_accuracy": 1.0,
     "routing.joint_min_parties": 100,
 }
 SEEDS = range(1, 13)
@@ -72,6 +79,7 @@ def _mean(preset: str, metric: str, seeds=range(1, 5), **overrides) -> float:
 
 
 # --- equal attempts and equal budgets -------------------------------------------------------------
+
 
 def test_administrative_ladder_re_handles_failed_cases():
     one = _mean("administrative_only", "resolution_rate", **{"routing.max_attempts": 1})
@@ -106,6 +114,7 @@ def test_a_budget_too_small_for_the_rest_is_a_clear_error():
 
 # --- volunteers as public figures allow -------------------------------------------------------------
 
+
 def test_volunteer_pool_saturates():
     p = load_scenario("co_governance").params
     model = CogovModel(p, seed=1)
@@ -127,6 +136,7 @@ def test_volunteer_mediators_settle_a_few_cases_a_year():
 
 # --- the seeds' failure mechanisms, each in its direction --------------------------------------------
 
+
 def test_capture_makes_organisations_defer_and_sound_like_offices():
     free = _mean("co_governance", "resolved_by_mediation", **{"social_orgs.independence": 1.0})
     captured = _mean("co_governance", "resolved_by_mediation", **{"social_orgs.independence": 0.0})
@@ -147,14 +157,22 @@ def test_legitimacy_follows_the_handlers_own_record():
 
 
 def test_paper_closures_by_grassroots_handlers_under_pressure():
-    calm = _mean("co_governance", "superficial_closures", **{"offices.pressure_reach": 0.0, "offices.assessment_pressure": 0.8})
-    pressed = _mean("co_governance", "superficial_closures", **{"offices.pressure_reach": 1.0, "offices.assessment_pressure": 0.8})
+    calm = _mean(
+        "co_governance", "superficial_closures", **{"offices.pressure_reach": 0.0, "offices.assessment_pressure": 0.8}
+    )
+    pressed = _mean(
+        "co_governance", "superficial_closures", **{"offices.pressure_reach": 1.0, "offices.assessment_pressure": 0.8}
+    )
     assert pressed > calm * 1.2
 
 
 def test_hand_offs_cost():
-    cheap = _mean("co_governance", "resolution_rate", **{"routing.handoff_delay_days": 0.0, "disputes.handoff_jump": 0.0})
-    dear = _mean("co_governance", "resolution_rate", **{"routing.handoff_delay_days": 30.0, "disputes.handoff_jump": 0.08})
+    cheap = _mean(
+        "co_governance", "resolution_rate", **{"routing.handoff_delay_days": 0.0, "disputes.handoff_jump": 0.0}
+    )
+    dear = _mean(
+        "co_governance", "resolution_rate", **{"routing.handoff_delay_days": 30.0, "disputes.handoff_jump": 0.08}
+    )
     assert dear < cheap - 0.01
 
 
@@ -204,13 +222,16 @@ def test_forums_below_quorum_go_through_the_motions():
 
 # --- migrants, satisfaction as surveyed, 12345 --------------------------------------------------------
 
+
 @pytest.mark.slow
 def test_migrant_gap_is_positive_and_closes_with_access():
     seeds = range(1, 7)
-    low = _mean("administrative_only", "resolution_rate_local", seeds, **{"population.migrant_access": 0.4}) \
-        - _mean("administrative_only", "resolution_rate_migrant", seeds, **{"population.migrant_access": 0.4})
-    full = _mean("administrative_only", "resolution_rate_local", seeds, **{"population.migrant_access": 1.0}) \
-        - _mean("administrative_only", "resolution_rate_migrant", seeds, **{"population.migrant_access": 1.0})
+    low = _mean("administrative_only", "resolution_rate_local", seeds, **{"population.migrant_access": 0.4}) - _mean(
+        "administrative_only", "resolution_rate_migrant", seeds, **{"population.migrant_access": 0.4}
+    )
+    full = _mean("administrative_only", "resolution_rate_local", seeds, **{"population.migrant_access": 1.0}) - _mean(
+        "administrative_only", "resolution_rate_migrant", seeds, **{"population.migrant_access": 1.0}
+    )
     assert low > 0.1 and full < low / 2
     default_gap = _mean("administrative_only", "migrant_local_gap", seeds)
     full_gap = _mean("administrative_only", "migrant_local_gap", seeds, **{"population.migrant_access": 1.0})
@@ -235,6 +256,7 @@ def test_call_backs_catch_paper_closures():
 
 # --- reforms during a run ------------------------------------------------------------------------------
 
+
 def test_a_reform_switches_a_lever_from_its_day():
     from cogov.model.scenario import parse_params
 
@@ -250,11 +272,14 @@ def test_a_reform_switches_a_lever_from_its_day():
     assert model.reforms_applied == [(100, {"channels.hotline": True, "routing.ladder": "local_first"})]
 
 
-@pytest.mark.parametrize("reform, message", [
-    ({"day": 5, "set": {"population.residents": 9000}}, "fixed once the street is built"),
-    ({"day": 5, "set": {"routing.no_such": 1}}, "is not a lever"),
-    ({"day": 5, "set": {"routing.ladder": "chaos"}}, "routing.ladder"),
-])
+@pytest.mark.parametrize(
+    "reform, message",
+    [
+        ({"day": 5, "set": {"population.residents": 9000}}, "fixed once the street is built"),
+        ({"day": 5, "set": {"routing.no_such": 1}}, "is not a lever"),
+        ({"day": 5, "set": {"routing.ladder": "chaos"}}, "routing.ladder"),
+    ],
+)
 def test_reforms_that_cannot_run_are_refused(reform, message):
     from cogov.model import ScenarioError
     from cogov.model.scenario import parse_params
@@ -267,6 +292,7 @@ def test_reforms_that_cannot_run_are_refused(reform, message):
 
 # --- random streams -------------------------------------------------------------------------------------
 
+
 def test_event_log_changes_no_result():
     p = load_scenario("co_governance").params
     assert simulate(p, seed=4, steps=200).metrics == simulate(p, seed=4, steps=200, events=True).metrics
@@ -277,7 +303,9 @@ def test_a_routing_lever_leaves_the_arising_disputes_unchanged():
     ladder: routing draws from its own stream."""
     rows = []
     for ladder in ("administrative", "triage"):
-        model = CogovModel(load_scenario("co_governance", {"routing.ladder": ladder, "disputes.grievance_gain": 0.0}).params, seed=5)
+        model = CogovModel(
+            load_scenario("co_governance", {"routing.ladder": ladder, "disputes.grievance_gain": 0.0}).params, seed=5
+        )
         for _ in range(200):
             model.step()
         ds = model.disputes

@@ -35,9 +35,13 @@ def toml_value(v) -> str:
     return json.dumps(v, ensure_ascii=False)
 
 
-any_value = st.recursive(st.none().map(lambda _: "") | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
-                         lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.from_regex(r"[a-z]{1,5}", fullmatch=True), inner, max_size=3),
-                         max_leaves=6)
+any_value = st.recursive(
+    st.none().map(lambda _: "") | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.from_regex(r"[a-z]{1,5}", fullmatch=True), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
 
 
 @st.composite
@@ -48,9 +52,15 @@ def bad_lever_value(draw):
     if lv.kind == "choice":
         value = draw(st.text(max_size=12).filter(lambda s: s not in lv.choices) | st.integers() | st.floats())
     else:
-        above = st.floats(min_value=1e-6, max_value=1e12).map(lambda d: lv.high + d if lv.high is not None else math.inf)
-        value = draw(above | st.text(min_size=1, max_size=12)  # a number in quotes is text, refused too
-                     | st.lists(st.integers(), min_size=1, max_size=3) | st.just(math.nan))
+        above = st.floats(min_value=1e-6, max_value=1e12).map(
+            lambda d: lv.high + d if lv.high is not None else math.inf
+        )
+        value = draw(
+            above
+            | st.text(min_size=1, max_size=12)  # a number in quotes is text, refused too
+            | st.lists(st.integers(), min_size=1, max_size=3)
+            | st.just(math.nan)
+        )
     return name, value
 
 
@@ -76,42 +86,58 @@ def broken_text(text_strategy):
 
 @st.composite
 def scenario_text(draw):
-    bad = draw(st.one_of(
-        st.tuples(unknown_name, any_value).map(lambda kv: {kv[0]: kv[1]}),
-        bad_lever_value().map(lambda kv: {kv[0]: kv[1]}),
-    ))
-    return "extends = \"co_governance\"\n" + assignments({**draw(noise()), **bad})
+    bad = draw(
+        st.one_of(
+            st.tuples(unknown_name, any_value).map(lambda kv: {kv[0]: kv[1]}),
+            bad_lever_value().map(lambda kv: {kv[0]: kv[1]}),
+        )
+    )
+    return 'extends = "co_governance"\n' + assignments({**draw(noise()), **bad})
 
 
 @st.composite
 def design_text(draw):
     name, value = draw(bad_lever_value())
     lever = draw(st.sampled_from(NUMERIC))
-    bad = draw(st.sampled_from([
-        f"{draw(st.from_regex(r'zz[a-z_]{1,8}', fullmatch=True))} = 1\n",
-        f"replicates = {draw(st.integers(max_value=0) | st.integers(min_value=10_001))}\n",
-        f"[set]\n{name} = {toml_value(value)}\n",
-        f"[factorial]\n{name} = [{toml_value(value)}]\n",
-        f"[factorial]\n{lever} = []\n",
-        f"[lhs]\nsamples = 3\n[lhs.ranges]\n{lever} = [{toml_value(draw(st.floats(allow_nan=True)))}, -inf]\n",
-        f"[lhs]\nsamples = {draw(st.integers(max_value=1))}\n[lhs.ranges]\n{lever} = [0, 1]\n",
-        f"metrics = [{json.dumps(draw(st.text(min_size=1, max_size=10).map(lambda s: 'zz' + s)))}]\n",
-    ]))
+    bad = draw(
+        st.sampled_from(
+            [
+                f"{draw(st.from_regex(r'zz[a-z_]{1,8}', fullmatch=True))} = 1\n",
+                f"replicates = {draw(st.integers(max_value=0) | st.integers(min_value=10_001))}\n",
+                f"[set]\n{name} = {toml_value(value)}\n",
+                f"[factorial]\n{name} = [{toml_value(value)}]\n",
+                f"[factorial]\n{lever} = []\n",
+                f"[lhs]\nsamples = 3\n[lhs.ranges]\n{lever} = [{toml_value(draw(st.floats(allow_nan=True)))}, -inf]\n",
+                f"[lhs]\nsamples = {draw(st.integers(max_value=1))}\n[lhs.ranges]\n{lever} = [0, 1]\n",
+                f"metrics = [{json.dumps(draw(st.text(min_size=1, max_size=10).map(lambda s: 'zz' + s)))}]\n",
+            ]
+        )
+    )
     return 'base = "co_governance"\nsteps = 5\n' + bad
 
 
 @st.composite
 def targets_text(draw):
-    target = {"name": "t", "preset": "legal_grid", "metric": "resolution_rate", "value": 0.5, "tolerance": 0.1,
-              "source": "s"}
-    field, value = draw(st.sampled_from([
-        ("value", draw(st.sampled_from([math.nan, math.inf, -math.inf, "half"]))),
-        ("tolerance", draw(st.floats(max_value=0) | st.just(math.inf) | st.just(math.nan))),
-        ("metric", draw(st.text(max_size=10).map(lambda s: "zz" + s))),
-        ("preset", draw(st.text(max_size=10).map(lambda s: "zz" + s))),
-        (draw(st.from_regex(r"zz[a-z_]{1,8}", fullmatch=True)), draw(any_value)),
-        ("direction", draw(st.text(max_size=8).map(lambda s: "zz" + s))),
-    ]))
+    target = {
+        "name": "t",
+        "preset": "legal_grid",
+        "metric": "resolution_rate",
+        "value": 0.5,
+        "tolerance": 0.1,
+        "source": "s",
+    }
+    field, value = draw(
+        st.sampled_from(
+            [
+                ("value", draw(st.sampled_from([math.nan, math.inf, -math.inf, "half"]))),
+                ("tolerance", draw(st.floats(max_value=0) | st.just(math.inf) | st.just(math.nan))),
+                ("metric", draw(st.text(max_size=10).map(lambda s: "zz" + s))),
+                ("preset", draw(st.text(max_size=10).map(lambda s: "zz" + s))),
+                (draw(st.from_regex(r"zz[a-z_]{1,8}", fullmatch=True)), draw(any_value)),
+                ("direction", draw(st.text(max_size=8).map(lambda s: "zz" + s))),
+            ]
+        )
+    )
     return "[[targets]]\n" + assignments({**target, field: value})
 
 
@@ -131,13 +157,17 @@ def bad_range(draw):
     lever = draw(st.sampled_from(NUMERIC))
     lv = LEVERS[lever]
     low = lv.low if lv.low is not None else -1e9
-    return draw(st.sampled_from([
-        draw(unknown_name),
-        f"{lever}={draw(st.text(max_size=8).filter(lambda s: ':' not in s))}",
-        f"{lever}={low}:{toml_value(draw(st.sampled_from([math.inf, math.nan])))}",
-        f"{lever}={lv.high}:{low}",
-        f"{lever}={low}:{lv.high + draw(st.floats(min_value=1, max_value=1e9))}",
-    ]))
+    return draw(
+        st.sampled_from(
+            [
+                draw(unknown_name),
+                f"{lever}={draw(st.text(max_size=8).filter(lambda s: ':' not in s))}",
+                f"{lever}={low}:{toml_value(draw(st.sampled_from([math.inf, math.nan])))}",
+                f"{lever}={lv.high}:{low}",
+                f"{lever}={low}:{lv.high + draw(st.floats(min_value=1, max_value=1e9))}",
+            ]
+        )
+    )
 
 
 def one_line(res, where: str) -> str:
@@ -154,13 +184,19 @@ def invoke(*args):
 
 
 def fuzz(depth, strategy):
-    return settings(max_examples=depth, deadline=None, derandomize=depth < 50, database=None,
-                    suppress_health_check=list(HealthCheck))(given(strategy))
+    return settings(
+        max_examples=depth,
+        deadline=None,
+        derandomize=depth < 50,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )(given(strategy))
 
 
 @pytest.mark.parametrize("depth", DEPTHS)
-@pytest.mark.parametrize("command", [["run"], ["sweep"], ["calibrate", "--preset", "legal_grid"]],
-                         ids=["scenario", "design", "targets"])
+@pytest.mark.parametrize(
+    "command", [["run"], ["sweep"], ["calibrate", "--preset", "legal_grid"]], ids=["scenario", "design", "targets"]
+)
 def test_bad_files(tmp_path, depth, command):
     content = {"run": scenario_text(), "sweep": design_text(), "calibrate": targets_text()}[command[0]]
     db = tmp_path / "new.db"
@@ -211,8 +247,12 @@ def test_bad_store_files(tmp_path, depth):
     def check(raw):
         path = tmp_path / "store.db"
         path.write_bytes(raw)
-        for args in (["run", "co_governance", "--steps", "1"], ["report", "e"], ["export", "e"],
-                     ["sweep", "petition_response", "--no-report"]):
+        for args in (
+            ["run", "co_governance", "--steps", "1"],
+            ["report", "e"],
+            ["export", "e"],
+            ["sweep", "petition_response", "--no-report"],
+        ):
             one_line(invoke(*args, "--db", path), str(path))
         assert path.read_bytes() == raw
 

@@ -1,4 +1,5 @@
-"""The linter and the type checker are part of the suite: a lint error or a type error fails CI."""
+"""The linter, the formatter and the type checker are part of the suite: a lint error, unformatted
+code or a type error fails CI (`ruff format .` formats)."""
 
 import subprocess
 import sys
@@ -14,6 +15,11 @@ def _run(*cmd: str) -> subprocess.CompletedProcess:
 
 def test_ruff_finds_nothing():
     out = _run("ruff", "check", "--no-cache", ".")
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_the_code_is_formatted():
+    out = _run("ruff", "format", "--check", "--no-cache", ".")
     assert out.returncode == 0, out.stdout + out.stderr
 
 

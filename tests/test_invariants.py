@@ -93,15 +93,19 @@ def test_forums_start_cases_only_on_meeting_days():
     for _ in range(365):
         m.step()
     interval = m.p.self_governance.interval_days
-    starts = [(day, m.agent_by_id[hid].community) for _, day, ev, kind, hid, _ in m.log.rows
-              if ev == "handling" and kind == Handler.FORUM]
+    starts = [
+        (day, m.agent_by_id[hid].community)
+        for _, day, ev, kind, hid, _ in m.log.rows
+        if ev == "handling" and kind == Handler.FORUM
+    ]
     assert starts, "the forum took cases"
     assert all((day + community) % interval == 0 for day, community in starts)
 
 
 def test_public_spirit_decays_only_without_participation():
-    p = load_scenario("administrative_only", ["population.residents=2000", "volunteers.cultivation=0.0",
-                                              "feedback.spirit_decay=0.01"]).params
+    p = load_scenario(
+        "administrative_only", ["population.residents=2000", "volunteers.cultivation=0.0", "feedback.spirit_decay=0.01"]
+    ).params
     m = CogovModel(p, seed=5)
     m.step()
     before, vol = m.public_spirit.copy(), m.volunteer.copy()

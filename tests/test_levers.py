@@ -24,8 +24,12 @@ def test_more_silo_friction_more_transfers(run_preset):
 
 def test_no_organisations_volunteers_or_forum_no_grassroots_mediation(run_preset):
     bare = {
-        "social_orgs.staff": 0.0, "purchase.budget_per_year": 0.0, "volunteers.initial_share": 0.0,
-        "volunteers.cultivation": 0.0, "volunteers.base_recruit_rate": 0.0, "self_governance.deliberation": False,
+        "social_orgs.staff": 0.0,
+        "purchase.budget_per_year": 0.0,
+        "volunteers.initial_share": 0.0,
+        "volunteers.cultivation": 0.0,
+        "volunteers.base_recruit_rate": 0.0,
+        "self_governance.deliberation": False,
     }
     m = run_preset("co_governance", **bare).metrics
     assert m["resolved_by_mediation"] == 0 and m["resolved_by_forum"] == 0 and m["resolved_by_joint"] == 0
@@ -55,7 +59,12 @@ def test_hotline_speeds_discovery(run_preset):
     """As a channel it speeds discovery; its work orders also weigh on grid workers (devolved
     burden), which is left out here."""
     off = _mean(run_preset, "administrative_only", "discovery_lag_days", **{"grid.devolved_burden": 0.0})
-    on = _mean(run_preset, "administrative_only", "discovery_lag_days", **{"channels.hotline": True, "grid.devolved_burden": 0.0})
+    on = _mean(
+        run_preset,
+        "administrative_only",
+        "discovery_lag_days",
+        **{"channels.hotline": True, "grid.devolved_burden": 0.0},
+    )
     assert on < off
 
 
@@ -83,10 +92,16 @@ def test_shock_raises_incidence_where_it_strikes(tmp_path):
     from cogov.model.params import CATEGORIES
 
     path = tmp_path / "demolition.toml"
-    path.write_text('extends = "administrative_only"\n[[shocks]]\ncategory = "land"\ngrids = [0]\n'
-                    'start = 0\nduration = 120\nmultiplier = 20.0\n', encoding="utf-8")
+    path.write_text(
+        'extends = "administrative_only"\n[[shocks]]\ncategory = "land"\ngrids = [0]\n'
+        "start = 0\nduration = 120\nmultiplier = 20.0\n",
+        encoding="utf-8",
+    )
     calm = simulate(load_scenario("administrative_only").params, seed=4, steps=120)
-    assert simulate(load_scenario(path).params, seed=4, steps=120).metrics["disputes_land"] > calm.metrics["disputes_land"] + 20
+    assert (
+        simulate(load_scenario(path).params, seed=4, steps=120).metrics["disputes_land"]
+        > calm.metrics["disputes_land"] + 20
+    )
     m = CogovModel(load_scenario(path).params, seed=4)
     for _ in range(120):
         m.step()

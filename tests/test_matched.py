@@ -11,8 +11,24 @@ from cogov.experiments.report import Report
 from cogov.experiments.store import load_runs
 
 PRESETS = "administrative_only,co_governance,hotline"
-ARGS = ["compare", "--budget-matched", "--replicates", "3", "--steps", "120", "--scenarios", PRESETS,
-        "--set", "population.residents=2000", "--workers", "1", "--lang", "en", "--name", "bm"]
+ARGS = [
+    "compare",
+    "--budget-matched",
+    "--replicates",
+    "3",
+    "--steps",
+    "120",
+    "--scenarios",
+    PRESETS,
+    "--set",
+    "population.residents=2000",
+    "--workers",
+    "1",
+    "--lang",
+    "en",
+    "--name",
+    "bm",
+]
 
 
 @pytest.mark.slow
@@ -50,9 +66,23 @@ def test_budget_matched_compare_runs_both_stages_at_one_budget(tmp_path, monkeyp
 
 def test_a_budget_too_small_names_the_preset(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    res = CliRunner().invoke(main, ["compare", "--budget", "400000", "--replicates", "1", "--steps", "5",
-                                    "--scenarios", "administrative_only,co_governance", "--no-report",
-                                    "--db", str(tmp_path / "r.db")])
+    res = CliRunner().invoke(
+        main,
+        [
+            "compare",
+            "--budget",
+            "400000",
+            "--replicates",
+            "1",
+            "--steps",
+            "5",
+            "--scenarios",
+            "administrative_only,co_governance",
+            "--no-report",
+            "--db",
+            str(tmp_path / "r.db"),
+        ],
+    )
     assert res.exit_code == 2 and "runs" not in res.output  # refused before anything runs
     line = res.output.strip().splitlines()[-1]
     assert line.startswith("error:") and "administrative_only" in line and "400,000" in line and "at least" in line
@@ -60,6 +90,7 @@ def test_a_budget_too_small_names_the_preset(tmp_path, monkeypatch):
 
 
 def test_the_budget_lever_is_not_also_set(tmp_path):
-    res = CliRunner().invoke(main, ["compare", "--budget-matched", "--set", f"{BUDGET_LEVER}=3000000",
-                                    "--db", str(tmp_path / "r.db")])
+    res = CliRunner().invoke(
+        main, ["compare", "--budget-matched", "--set", f"{BUDGET_LEVER}=3000000", "--db", str(tmp_path / "r.db")]
+    )
     assert res.exit_code == 2 and "give --budget instead" in res.output

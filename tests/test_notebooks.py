@@ -130,9 +130,10 @@ def test_research_sweep_lands_in_the_store(research):
     check_clean(nb)
     assert db.is_file()
     with sqlite3.connect(db) as con:
-        (name, master_seed, code), = con.execute("select name, master_seed, code_version from experiments").fetchall()
-        runs = con.execute("select point, replicate, seed, status, code_version, steps from runs "
-                           "where experiment = ?", [name]).fetchall()
+        ((name, master_seed, code),) = con.execute("select name, master_seed, code_version from experiments").fetchall()
+        runs = con.execute(
+            "select point, replicate, seed, status, code_version, steps from runs where experiment = ?", [name]
+        ).fetchall()
         n_metrics = con.execute("select count(*) from metrics").fetchone()[0]
     points = {r[0] for r in runs}
     assert len(points) == 6 and len(runs) == 12 == n_metrics

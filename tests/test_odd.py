@@ -72,6 +72,7 @@ def _resolve(module_stem: str, dotted: str):
 
 # --- the generated parameter block -------------------------------------------------------------
 
+
 def test_parameter_block_matches_the_schema():
     block = current_block(_odd())
     assert block is not None, "docs/ODD.md lacks the parameter markers; add them and run `make docs`"
@@ -80,22 +81,26 @@ def test_parameter_block_matches_the_schema():
 
 # --- provenance of every parameter ----------------------------------------------------------------
 
-@pytest.mark.parametrize("source, kinds", [
-    ("", ()),
-    ("assumption", ()),
-    ("assumption: a guess", ()),
-    ("0.1–0.5", ()),
-    ("DESIGN §2: property, land and labor are group-prone", ()),
-    ("seed 009 L12: no such seed", ()),
-    ("assumption: 0.1–0.5", ("assumption",)),
-    ("assumption: ±0.15 around the default", ("assumption",)),
-    ("assumption: ×0.5–×2", ("assumption",)),
-    ("assumption: ¥40,000–120,000", ("assumption",)),
-    ("seed 002 L77: 刚性权力; value assumption 0–0.3", ("seed", "assumption")),
-    ("seed 002 L85: 实现现场调解、就地解决", ("seed",)),
-    ("seeds 001, 003: tendering quality", ("seed",)),
-    ("public figure: 2020 census, 2.62 persons per household", ("public figure",)),
-])
+
+@pytest.mark.parametrize(
+    "source, kinds",
+    [
+        ("", ()),
+        ("assumption", ()),
+        ("assumption: a guess", ()),
+        ("0.1–0.5", ()),
+        ("DESIGN §2: property, land and labor are group-prone", ()),
+        ("seed 009 L12: no such seed", ()),
+        ("assumption: 0.1–0.5", ("assumption",)),
+        ("assumption: ±0.15 around the default", ("assumption",)),
+        ("assumption: ×0.5–×2", ("assumption",)),
+        ("assumption: ¥40,000–120,000", ("assumption",)),
+        ("seed 002 L77: 刚性权力; value assumption 0–0.3", ("seed", "assumption")),
+        ("seed 002 L85: 实现现场调解、就地解决", ("seed",)),
+        ("seeds 001, 003: tendering quality", ("seed",)),
+        ("public figure: 2020 census, 2.62 persons per household", ("public figure",)),
+    ],
+)
 def test_source_rule(source, kinds):
     assert source_kind(source) == kinds
 
@@ -111,10 +116,18 @@ def test_source_is_a_seed_a_public_figure_or_a_ranged_assumption(lever):
 
 def test_every_numeric_assumption_has_a_plausible_range():
     """What sensitivity analysis and scenario discovery vary over is structured, not read from prose."""
-    not_ranged = {"population.residents": "scale, not behaviour",
-                  "budget.standing_per_10k": "a policy choice (off by default), varied on the command line"}
-    missing = [lv.name for lv in lever_table() if "assumption" in lv.source and lv.kind in ("int", "float")
-               and lv.plausible is None and lv.name not in not_ranged]
+    not_ranged = {
+        "population.residents": "scale, not behaviour",
+        "budget.standing_per_10k": "a policy choice (off by default), varied on the command line",
+    }
+    missing = [
+        lv.name
+        for lv in lever_table()
+        if "assumption" in lv.source
+        and lv.kind in ("int", "float")
+        and lv.plausible is None
+        and lv.name not in not_ranged
+    ]
     assert not missing, f"give these levers `plausible=(low, high)` in model/params.py: {missing}"
     for lv in lever_table():
         if lv.plausible is not None:
@@ -133,6 +146,7 @@ def test_cited_seed_lines_are_quoted_in_seed_passages():
 
 # --- the ODD structure ------------------------------------------------------------------------------
 
+
 def test_every_odd_section_is_there():
     headings = _headings(_odd())
     missing = [f"{'#' * level} {title}" for level, title in ODD_HEADINGS if (level, title) not in headings]
@@ -144,8 +158,11 @@ def test_every_odd_section_is_there():
 def _step_calls() -> list[str]:
     """The calls `CogovModel.step` makes, in order ("arise", …, "datacollector.collect")."""
     fn = ast.parse(textwrap.dedent(inspect.getsource(model_module.CogovModel.step))).body[0]
-    return [ast.unparse(s.value.func).removeprefix("self.") for s in fn.body
-            if isinstance(s, ast.Expr) and isinstance(s.value, ast.Call)]
+    return [
+        ast.unparse(s.value.func).removeprefix("self.")
+        for s in fn.body
+        if isinstance(s, ast.Expr) and isinstance(s.value, ast.Call)
+    ]
 
 
 def _schedule_rows() -> list[tuple[str, str]]:

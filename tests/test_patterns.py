@@ -22,6 +22,7 @@ TINY = ["--replicates", "1", "--steps", "40", "--set", "population.residents=100
 
 # --- the records themselves -------------------------------------------------------------------------------
 
+
 def test_every_quotation_is_on_its_cited_line():
     """Each fact quotes its seed line as docs/seed_passages.md (the project's copy of the cited
     passages) has it, and every seed file the thresholds cite is one of the five."""
@@ -54,17 +55,30 @@ def test_select():
 
 # --- pass rules on synthetic stored data -------------------------------------------------------------------
 
-def synthetic(points: dict[v.Point, dict], series: dict[v.Point, dict] | None = None, residents=10_000,
-              campaign=(90, 190)) -> v.Data:
+
+def synthetic(
+    points: dict[v.Point, dict], series: dict[v.Point, dict] | None = None, residents=10_000, campaign=(90, 190)
+) -> v.Data:
     """Stored runs as the store returns them: one row per replicate, metrics as columns."""
     runs, rows = [], []
     for p, metrics in points.items():
         n = max(len(x) for x in metrics.values()) if metrics else 2
         for r in range(n):
             rid = f"x/{p.label}#r{r}"
-            params = {"population": {"residents": residents}, "campaign": {"start_day": campaign[0], "end_day": campaign[1]}}
-            runs.append({"id": rid, "point": p.label, "scenario": p.scenario, "replicate": r, "params": json.dumps(params),
-                         **{k: vals[r] for k, vals in metrics.items()}})
+            params = {
+                "population": {"residents": residents},
+                "campaign": {"start_day": campaign[0], "end_day": campaign[1]},
+            }
+            runs.append(
+                {
+                    "id": rid,
+                    "point": p.label,
+                    "scenario": p.scenario,
+                    "replicate": r,
+                    "params": json.dumps(params),
+                    **{k: vals[r] for k, vals in metrics.items()},
+                }
+            )
             for col, per_rep in (series or {}).get(p, {}).items():
                 for day, x in enumerate(per_rep[r]):
                     rows.append({"run_id": rid, "point": p.label, "replicate": r, "day": day, col: x})
@@ -79,13 +93,21 @@ def fact(fid):
 
 
 def test_level_rule_passes_and_fails_on_the_mean():
-    ok = synthetic({v.LEGAL: {"grassroots_resolution_share": [0.7, 0.8, 0.75]},
-                    v.GRAND: {"grassroots_resolution_share": [0.6, 0.65, 0.55]}})
+    ok = synthetic(
+        {
+            v.LEGAL: {"grassroots_resolution_share": [0.7, 0.8, 0.75]},
+            v.GRAND: {"grassroots_resolution_share": [0.6, 0.65, 0.55]},
+        }
+    )
     res = v.evaluate(fact("grassroots"), ok)
     assert res.status == "pass" and res.observed["legal_grid"].mean == pytest.approx(0.75)
     assert res.observed["legal_grid"].low < 0.75 < res.observed["legal_grid"].high
-    low = synthetic({v.LEGAL: {"grassroots_resolution_share": [0.7, 0.8, 0.75]},
-                     v.GRAND: {"grassroots_resolution_share": [0.3, 0.4, 0.35]}})
+    low = synthetic(
+        {
+            v.LEGAL: {"grassroots_resolution_share": [0.7, 0.8, 0.75]},
+            v.GRAND: {"grassroots_resolution_share": [0.3, 0.4, 0.35]},
+        }
+    )
     res = v.evaluate(fact("grassroots"), low)
     assert res.status == "fail" and res.verdicts == {"legal_grid": True, "grand_mediation": False}
 
@@ -100,18 +122,31 @@ def test_difference_rule_and_missing_runs():
     res = v.evaluate(f, half)
     assert res.status == "not_run" and res.missing == ["administrative_only"]
     # the same label run from another scenario is not the point the fact needs
-    other = synthetic({v.COGOV: {"participation_rate": [0.2]}, v.Point("administrative_only", "co_governance"): {"participation_rate": [0.1]}})
+    other = synthetic(
+        {
+            v.COGOV: {"participation_rate": [0.2]},
+            v.Point("administrative_only", "co_governance"): {"participation_rate": [0.1]},
+        }
+    )
     assert v.evaluate(f, other).status == "not_run"
 
 
 def test_undefined_values_are_not_a_pass():
     f = fact("silo_delay")
     lo, hi = v.SILO.point(0.0), v.SILO.point(0.6)
-    data = synthetic({lo: {"median_days_to_resolve": [None, None], "transfers_per_case": [0.1, 0.1]},
-                      hi: {"median_days_to_resolve": [None, None], "transfers_per_case": [0.5, 0.6]}})
+    data = synthetic(
+        {
+            lo: {"median_days_to_resolve": [None, None], "transfers_per_case": [0.1, 0.1]},
+            hi: {"median_days_to_resolve": [None, None], "transfers_per_case": [0.5, 0.6]},
+        }
+    )
     assert v.evaluate(f, data).status == "n/a"
-    data = synthetic({lo: {"median_days_to_resolve": [None, None], "transfers_per_case": [0.5, 0.6]},
-                      hi: {"median_days_to_resolve": [None, None], "transfers_per_case": [0.1, 0.1]}})
+    data = synthetic(
+        {
+            lo: {"median_days_to_resolve": [None, None], "transfers_per_case": [0.5, 0.6]},
+            hi: {"median_days_to_resolve": [None, None], "transfers_per_case": [0.1, 0.1]},
+        }
+    )
     assert v.evaluate(f, data).status == "fail"
 
 
@@ -125,23 +160,31 @@ def test_campaign_gain_that_fades_passes_and_one_that_stays_fails():
     fading = np.where((days >= 90) & (days < 190), 4.0, 2.0)
     lasting = np.where(days >= 90, 4.0, 2.0)
     for camp, expected, retained in ((fading, "pass", 0.0), (lasting, "fail", 1.0)):
-        data = synthetic({v.CAMPAIGN: {"x": [0, 0, 0]}, v.ADMIN: {"x": [0, 0, 0]}},
-                         {v.CAMPAIGN: {"state_resolved": _cumulative(camp)}, v.ADMIN: {"state_resolved": _cumulative(base)}})
+        data = synthetic(
+            {v.CAMPAIGN: {"x": [0, 0, 0]}, v.ADMIN: {"x": [0, 0, 0]}},
+            {v.CAMPAIGN: {"state_resolved": _cumulative(camp)}, v.ADMIN: {"state_resolved": _cumulative(base)}},
+        )
         res = v.evaluate(fact("campaign_fades"), data)
         assert res.status == expected
         assert res.observed["gain_during"].mean == pytest.approx(2.0)
         assert res.observed["retained"].mean == pytest.approx(retained, abs=1e-9)
-    short = synthetic({v.CAMPAIGN: {"x": [0]}, v.ADMIN: {"x": [0]}},
-                      {v.CAMPAIGN: {"state_resolved": _cumulative(fading[:200], 1)},
-                       v.ADMIN: {"state_resolved": _cumulative(base[:200], 1)}})
+    short = synthetic(
+        {v.CAMPAIGN: {"x": [0]}, v.ADMIN: {"x": [0]}},
+        {
+            v.CAMPAIGN: {"state_resolved": _cumulative(fading[:200], 1)},
+            v.ADMIN: {"state_resolved": _cumulative(base[:200], 1)},
+        },
+    )
     assert v.evaluate(fact("campaign_fades"), short).status == "n/a"  # the run ends before the window after
 
 
 def test_dependency_uses_the_change_over_the_run():
     falling = [np.linspace(0.40, 0.35, 50) + 0.01 * r for r in range(2)]
     rising = [np.linspace(0.40, 0.45, 50) + 0.01 * r for r in range(2)]
-    data = synthetic({v.ADMIN: {"x": [0, 0]}, v.COGOV: {"x": [0, 0]}},
-                     {v.ADMIN: {"public_spirit_mean": falling}, v.COGOV: {"public_spirit_mean": rising}})
+    data = synthetic(
+        {v.ADMIN: {"x": [0, 0]}, v.COGOV: {"x": [0, 0]}},
+        {v.ADMIN: {"public_spirit_mean": falling}, v.COGOV: {"public_spirit_mean": rising}},
+    )
     res = v.evaluate(fact("dependency"), data)
     assert res.status == "pass"
     assert res.observed["change_admin"].mean == pytest.approx(-0.05)
@@ -155,6 +198,7 @@ def test_welch_interval():
 
 
 # --- the command --------------------------------------------------------------------------------------------
+
 
 def test_validate_command_end_to_end(tmp_path):
     db = str(tmp_path / "v.db")
@@ -188,11 +232,21 @@ def test_validate_bad_input_exits_2(tmp_path):
 
 # --- the report section -------------------------------------------------------------------------------------
 
+
 @pytest.mark.slow
 def test_report_has_the_facts_section_in_both_languages(tmp_path):
     store = open_db(tmp_path / "r.db")
-    design = build_design({"name": "c", "scenarios": ["administrative_only", "co_governance"], "replicates": 2,
-                           "steps": 60, "master_seed": 1, "set": {"population.residents": 1000}}, "test")
+    design = build_design(
+        {
+            "name": "c",
+            "scenarios": ["administrative_only", "co_governance"],
+            "replicates": 2,
+            "steps": 60,
+            "master_seed": 1,
+            "set": {"population.residents": 1000},
+        },
+        "test",
+    )
     run_design(store, design, LocalEngine(1), kind="compare", command="cogov compare (test)", progress=False)
     zh = write_report(store, "c", tmp_path / "zh", "zh")["markdown"].read_text(encoding="utf-8")
     en = write_report(store, "c", tmp_path / "en", "en")["markdown"].read_text(encoding="utf-8")

@@ -34,8 +34,15 @@ PRESETS = ["administrative_only", "co_governance"]
 
 
 def _design(name="t", replicates=2, steps=20, **extra):
-    data = {"name": name, "scenarios": PRESETS, "replicates": replicates, "steps": steps, "master_seed": 3,
-            "set": dict(SMALL), **extra}
+    data = {
+        "name": name,
+        "scenarios": PRESETS,
+        "replicates": replicates,
+        "steps": steps,
+        "master_seed": 3,
+        "set": dict(SMALL),
+        **extra,
+    }
     return build_design(data, "test")
 
 
@@ -61,6 +68,7 @@ def _rows_per_run(db_path):
 
 # --- 1. concurrent writers ----------------------------------------------------------------------------
 
+
 def test_a_writer_waits_for_another_instead_of_failing(tmp_path):
     path = tmp_path / "w.db"
     db = open_db(path)
@@ -79,10 +87,17 @@ def test_two_sweeps_and_single_runs_into_one_database_all_finish(tmp_path):
     db = tmp_path / "shared.db"
     common = ["--steps", "20", "--set", "population.residents=300", "--db", str(db)]
     batch = ["compare", "--replicates", "3", "--scenarios", ",".join(PRESETS), "--no-report", "--workers", "1"]
-    commands = [[*batch, "--name", "one", *common], [*batch, "--name", "two", *common],
-                *[["run", "co_governance", "--seed", str(i), *common] for i in range(3)]]
-    procs = [subprocess.Popen([sys.executable, "-m", "cogov", *c], stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE, text=True) for c in commands]
+    commands = [
+        [*batch, "--name", "one", *common],
+        [*batch, "--name", "two", *common],
+        *[["run", "co_governance", "--seed", str(i), *common] for i in range(3)],
+    ]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "cogov", *c], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        )
+        for c in commands
+    ]
     errors = [p.communicate(timeout=600)[1] for p in procs]
     assert [p.returncode for p in procs] == [0] * len(procs), errors
     assert _rows_per_run(db) == (2 * 6 + 3, 2 * 6 + 3)
@@ -92,6 +107,7 @@ def test_two_sweeps_and_single_runs_into_one_database_all_finish(tmp_path):
 
 
 # --- 2. crashed local workers ---------------------------------------------------------------------------
+
 
 def kill_worker_on_co_governance(spec):
     """A run of co_governance kills the worker process running it, every time."""
@@ -122,8 +138,9 @@ def _done_metrics(db, name):
 def test_a_run_that_kills_its_worker_is_recorded_as_failed_and_the_batch_goes_on(tmp_path):
     d = _design(replicates=3)
     db = open_db(tmp_path / "crash.db")
-    summary = run_design(db, d, LocalEngine(2, task=kill_worker_on_co_governance), kind="compare", command="t",
-                         progress=False)
+    summary = run_design(
+        db, d, LocalEngine(2, task=kill_worker_on_co_governance), kind="compare", command="t", progress=False
+    )
     assert summary.ran == 6 and summary.failed == 3
     rows = list(db.query("select point, status, error from runs"))
     assert len(rows) == 6
@@ -131,7 +148,9 @@ def test_a_run_that_kills_its_worker_is_recorded_as_failed_and_the_batch_goes_on
     assert all(r["error"] == WORKER_DIED for r in rows if r["status"] == "failed")
     clean = open_db(tmp_path / "clean.db")
     run_design(clean, d, LocalEngine(1), kind="compare", command="t", progress=False)
-    pd.testing.assert_frame_equal(_done_metrics(db, "t"), _done_metrics(clean, "t").loc[lambda f: f.index.str.contains("admin")])
+    pd.testing.assert_frame_equal(
+        _done_metrics(db, "t"), _done_metrics(clean, "t").loc[lambda f: f.index.str.contains("admin")]
+    )
 
 
 def test_a_worker_killed_once_costs_no_run(tmp_path):
@@ -149,14 +168,16 @@ def test_dask_stores_a_run_that_keeps_killing_its_worker_as_failed(tmp_path):
 
     d = _design(name="dask_crash", replicates=1)
     db = open_db(tmp_path / "dask.db")
-    summary = run_design(db, d, DaskEngine(None, 1, task=kill_worker_on_co_governance), kind="compare", command="t",
-                         progress=False)
+    summary = run_design(
+        db, d, DaskEngine(None, 1, task=kill_worker_on_co_governance), kind="compare", command="t", progress=False
+    )
     assert summary.failed == 1 and _rows_per_run(tmp_path / "dask.db") == (2, 2)
     error = db.execute("select error from runs where point = 'co_governance'").fetchone()[0]
     assert "KilledWorker" in error
 
 
 # --- 4. experiment names ------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("name", ["..", ".", "...", "", "a/b", "x" * 101])
 def test_names_that_are_not_folders_are_refused(name):
@@ -169,8 +190,12 @@ def test_names_that_are_not_folders_are_refused(name):
 def test_name_rule_is_the_same_for_every_command(tmp_path):
     assert check_name("a.b-c_1") == "a.b-c_1"
     db = tmp_path / "n.db"
-    for args in (["compare", "--name", ".."], ["sensitivity", "co_governance", "--name", ".."],
-                 ["discover", "--name", ".."], ["calibrate", "--preset", "legal_grid", "--name", ".."]):
+    for args in (
+        ["compare", "--name", ".."],
+        ["sensitivity", "co_governance", "--name", ".."],
+        ["discover", "--name", ".."],
+        ["calibrate", "--preset", "legal_grid", "--name", ".."],
+    ):
         one_line_error(cli(*args, "--db", db), "'..'")
     open_db(db)
     one_line_error(cli("export", "..", "--db", db), "EXPERIMENT")
@@ -178,10 +203,19 @@ def test_name_rule_is_the_same_for_every_command(tmp_path):
 
 # --- 5. reports use the runs' own point labels -------------------------------------------------------------
 
+
 def test_sweep_report_finds_its_points_when_levers_are_not_alphabetical(tmp_path):
-    d = build_design({"name": "order", "base": "administrative_only", "replicates": 1, "steps": 20, "set": SMALL,
-                      "factorial": {"routing.ladder": ["administrative", "triage"],
-                                    "grid.workers_per_grid": [1, 2]}}, "test")
+    d = build_design(
+        {
+            "name": "order",
+            "base": "administrative_only",
+            "replicates": 1,
+            "steps": 20,
+            "set": SMALL,
+            "factorial": {"routing.ladder": ["administrative", "triage"], "grid.workers_per_grid": [1, 2]},
+        },
+        "test",
+    )
     db = open_db(tmp_path / "o.db")
     run_design(db, d, LocalEngine(1), kind="sweep", command="t", progress=False)
     rep = Report.load(db, "order", "en", tmp_path / "out")
@@ -191,13 +225,21 @@ def test_sweep_report_finds_its_points_when_levers_are_not_alphabetical(tmp_path
 
 
 def test_a_stored_design_rebuilds_the_same_points():
-    lhs = build_design({"name": "l", "base": "co_governance", "replicates": 1, "set": SMALL,
-                        "lhs": {"samples": 5, "ranges": {"social_orgs.staff": [0.0, 1.0],
-                                                         "grid.workers_per_grid": [1, 3]}}}, "test")
+    lhs = build_design(
+        {
+            "name": "l",
+            "base": "co_governance",
+            "replicates": 1,
+            "set": SMALL,
+            "lhs": {"samples": 5, "ranges": {"social_orgs.staff": [0.0, 1.0], "grid.workers_per_grid": [1, 3]}},
+        },
+        "test",
+    )
     assert Design.model_validate(json.loads(lhs.as_json())).points() == lhs.points()
 
 
 # --- 6. reports with metrics that have no values --------------------------------------------------------
+
 
 def test_report_survives_a_key_metric_null_in_every_run_and_unknown_stored_metrics(tmp_path):
     d = _design(name="nulls")
@@ -219,9 +261,11 @@ def test_design_metrics_must_be_metrics():
 
 # --- 7. store errors ---------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def no_simulation(monkeypatch):
     """`cogov run` must not simulate when the store cannot take the result."""
+
     def refuse(*a, **k):
         raise AssertionError("simulated although the store is unusable")
 
@@ -301,6 +345,7 @@ def test_unwritable_export_folder_is_one_line(tmp_path):
 
 # --- 8. user values print literally ------------------------------------------------------------------------
 
+
 def test_user_values_are_not_read_as_markup():
     one_line_error(cli("run", "[/x]", "--no-store"), "'[/x]'")
     one_line_error(cli("run", "co_governance", "--set", "routing.ladder=[red]", "--no-store"), "'[red]'")
@@ -308,11 +353,23 @@ def test_user_values_are_not_read_as_markup():
 
 # --- 9. design size ----------------------------------------------------------------------------------------
 
+
 def _big(values_per_lever: int, levers: int = 6, **extra):
-    names = ["grid.workers_per_grid", "social_orgs.staff", "purchase.budget_per_year", "grid.admin_burden",
-             "grid.residents_per_grid", "population.residents"][:levers]
-    return {"name": "big", "base": "co_governance", "replicates": 1,
-            "factorial": {n: list(range(1, values_per_lever + 1)) for n in names}, **extra}
+    names = [
+        "grid.workers_per_grid",
+        "social_orgs.staff",
+        "purchase.budget_per_year",
+        "grid.admin_burden",
+        "grid.residents_per_grid",
+        "population.residents",
+    ][:levers]
+    return {
+        "name": "big",
+        "base": "co_governance",
+        "replicates": 1,
+        "factorial": {n: list(range(1, values_per_lever + 1)) for n in names},
+        **extra,
+    }
 
 
 def test_design_size_is_counted_before_expanding(monkeypatch):
@@ -332,6 +389,7 @@ def test_yes_runs_a_design_above_the_limit(monkeypatch):
 
 
 # --- 10–12. odd files and values -----------------------------------------------------------------------------
+
 
 def _write(tmp_path, name, content):
     path = tmp_path / name
@@ -364,24 +422,40 @@ def test_extends_cycles_through_dotted_paths_and_missing_parents_name_the_file(t
 
 def test_lever_combination_errors_name_the_file_or_option(tmp_path):
     """The combination is refused by the schema (model/params.py); the message says where it was set."""
-    combo = _write(tmp_path, "combo.toml", 'extends = "co_governance"\n[grid]\npatrol_strategy = "risk_targeted"\n'
-                                           '[smart]\ndata_platform = false\n')
+    combo = _write(
+        tmp_path,
+        "combo.toml",
+        'extends = "co_governance"\n[grid]\npatrol_strategy = "risk_targeted"\n[smart]\ndata_platform = false\n',
+    )
     one_line_error(cli("run", combo, "--no-store"), f"{combo}:", "patrol_strategy")
-    one_line_error(cli("run", "co_governance", "--set", "grid.patrol_strategy=risk_targeted",
-                       "--set", "smart.data_platform=false", "--no-store"), "--set grid.patrol_strategy")
+    one_line_error(
+        cli(
+            "run",
+            "co_governance",
+            "--set",
+            "grid.patrol_strategy=risk_targeted",
+            "--set",
+            "smart.data_platform=false",
+            "--no-store",
+        ),
+        "--set grid.patrol_strategy",
+    )
 
 
-@pytest.mark.parametrize("args, needle", [
-    (["run", "x" * 5000, "--no-store"], "not a preset name"),
-    (["sweep", "x" * 5000], "not found"),
-    (["run", "co_governance", "--seed", "-1", "--no-store"], "--seed"),
-    (["run", "co_governance", "--seed", str(2**63), "--no-store"], "--seed"),
-    (["compare", "--scenarios", "campaign,campaign"], "'campaign' is given twice"),
-    (["sweep", "petition_response", "--engine", "dask", "--scheduler", "not a url", "--no-report"], "--scheduler"),
-    (["sensitivity", "co_governance", "--outputs", "resolution_rate,nope"], "'nope'"),
-    (["discover", "--uncertain", "trust.initial_mean=0:inf"], "finite"),
-    (["calibrate", "--preset", "legal_grid", "--fit", "grid.workers_per_grid=nan:2"], "finite"),
-])
+@pytest.mark.parametrize(
+    "args, needle",
+    [
+        (["run", "x" * 5000, "--no-store"], "not a preset name"),
+        (["sweep", "x" * 5000], "not found"),
+        (["run", "co_governance", "--seed", "-1", "--no-store"], "--seed"),
+        (["run", "co_governance", "--seed", str(2**63), "--no-store"], "--seed"),
+        (["compare", "--scenarios", "campaign,campaign"], "'campaign' is given twice"),
+        (["sweep", "petition_response", "--engine", "dask", "--scheduler", "not a url", "--no-report"], "--scheduler"),
+        (["sensitivity", "co_governance", "--outputs", "resolution_rate,nope"], "'nope'"),
+        (["discover", "--uncertain", "trust.initial_mean=0:inf"], "finite"),
+        (["calibrate", "--preset", "legal_grid", "--fit", "grid.workers_per_grid=nan:2"], "finite"),
+    ],
+)
 def test_odd_values_are_one_line(tmp_path, args, needle):
     db = tmp_path / "v.db"
     one_line_error(cli(*args, "--db", db) if args[0] != "run" else cli(*args), needle)
@@ -389,13 +463,16 @@ def test_odd_values_are_one_line(tmp_path, args, needle):
         assert not db.exists()  # refused before any store or run
 
 
-@pytest.mark.parametrize("body, needle", [
-    ('[lhs]\nsamples = 4\n[lhs.ranges]\ngrid.workers_per_grid = [1, inf]\n', "finite"),
-    ('[lhs]\nsamples = 4\nranges = {}\n', "`lhs.ranges` is empty"),
-    ('[factorial]\ngrid.workers_per_grid = []\n', "at least one value"),
-    ('[factorial]\ngrid.workers_per_grid = [1, 2, 1]\n', "1 is given twice"),
-    ('metrics = ["nope"]\n', "'nope' not a metric"),
-])
+@pytest.mark.parametrize(
+    "body, needle",
+    [
+        ("[lhs]\nsamples = 4\n[lhs.ranges]\ngrid.workers_per_grid = [1, inf]\n", "finite"),
+        ("[lhs]\nsamples = 4\nranges = {}\n", "`lhs.ranges` is empty"),
+        ("[factorial]\ngrid.workers_per_grid = []\n", "at least one value"),
+        ("[factorial]\ngrid.workers_per_grid = [1, 2, 1]\n", "1 is given twice"),
+        ('metrics = ["nope"]\n', "'nope' not a metric"),
+    ],
+)
 def test_odd_designs_are_one_line(tmp_path, body, needle):
     path = _write(tmp_path, "d.toml", 'base = "co_governance"\n' + body)
     one_line_error(cli("sweep", path, "--db", tmp_path / "v.db"), str(path), needle)
@@ -403,22 +480,52 @@ def test_odd_designs_are_one_line(tmp_path, body, needle):
 
 @pytest.mark.parametrize("field", ["value = nan", "value = inf", "tolerance = inf", "tolerance = nan"])
 def test_targets_must_be_finite(tmp_path, field):
-    target = {"name": "t", "preset": "legal_grid", "metric": "resolution_rate", "value": 0.5, "tolerance": 0.1,
-              "source": "s"}
+    target = {
+        "name": "t",
+        "preset": "legal_grid",
+        "metric": "resolution_rate",
+        "value": 0.5,
+        "tolerance": 0.1,
+        "source": "s",
+    }
     key = field.split()[0]
     lines = "\n".join(f"{k} = {json.dumps(v)}" for k, v in target.items() if k != key)
     path = _write(tmp_path, "t.toml", f"[[targets]]\n{lines}\n{field}\n")
-    one_line_error(cli("calibrate", path, "--fit", "grid.workers_per_grid=1:2", "--db", tmp_path / "v.db"),
-                   str(path), f"`targets.0.{key}`")
+    one_line_error(
+        cli("calibrate", path, "--fit", "grid.workers_per_grid=1:2", "--db", tmp_path / "v.db"),
+        str(path),
+        f"`targets.0.{key}`",
+    )
 
 
 # --- 13. interruptions ---------------------------------------------------------------------------------------
 
+
 def _start_batch(tmp_path, engine):
     db = tmp_path / "i.db"
-    cmd = [sys.executable, "-m", "cogov", "compare", "--replicates", "10", "--steps", "200",
-           "--scenarios", ",".join(PRESETS), "--set", "population.residents=1500", "--db", str(db),
-           "--no-report", "--workers", "2", "--name", "i", "--engine", engine]
+    cmd = [
+        sys.executable,
+        "-m",
+        "cogov",
+        "compare",
+        "--replicates",
+        "10",
+        "--steps",
+        "200",
+        "--scenarios",
+        ",".join(PRESETS),
+        "--set",
+        "population.residents=1500",
+        "--db",
+        str(db),
+        "--no-report",
+        "--workers",
+        "2",
+        "--name",
+        "i",
+        "--engine",
+        engine,
+    ]
     proc = subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
@@ -438,8 +545,9 @@ def _stored(db):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("how, engine, code", [("ctrl-c", "local", 130), ("sigterm", "local", 143),
-                                               ("ctrl-c", "dask", 130)])
+@pytest.mark.parametrize(
+    "how, engine, code", [("ctrl-c", "local", 130), ("sigterm", "local", 143), ("ctrl-c", "dask", 130)]
+)
 def test_interruption_ends_cleanly_with_the_summary(tmp_path, how, engine, code):
     proc, db = _start_batch(tmp_path, engine)
     children = psutil.Process(proc.pid).children(recursive=True)
@@ -458,6 +566,7 @@ def test_interruption_ends_cleanly_with_the_summary(tmp_path, how, engine, code)
 
 # --- 14. report.md escapes text -------------------------------------------------------------------------------
 
+
 def test_markdown_report_escapes_a_description(tmp_path):
     d = _design(name="html", replicates=1, description="<script>alert(1)</script> & more")
     db = open_db(tmp_path / "h.db")
@@ -470,9 +579,16 @@ def test_markdown_report_escapes_a_description(tmp_path):
 def test_ctrl_c_inside_a_command_is_one_line():
     """Ctrl-C while a command loads its libraries or simulates: one line, exit 130."""
     cogov = Path(sys.executable).parent / "cogov"
-    proc = subprocess.Popen([str(cogov), "run", "co_governance", "--steps", "3650", "--no-store"], stderr=subprocess.PIPE, text=True, start_new_session=True)
+    proc = subprocess.Popen(
+        [str(cogov), "run", "co_governance", "--steps", "3650", "--no-store"],
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     time.sleep(0.5)
     os.killpg(proc.pid, signal.SIGINT)
     _, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 130, stderr
-    assert "Traceback" not in stderr and stderr.strip().splitlines() == ["interrupted; the command did not finish"], stderr
+    assert "Traceback" not in stderr and stderr.strip().splitlines() == ["interrupted; the command did not finish"], (
+        stderr
+    )

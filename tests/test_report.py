@@ -19,10 +19,12 @@ GLYPH_WARNING = re.compile(r"missing from font|Glyph .* missing", re.IGNORECASE)
 def db(tmp_path_factory):
     """A store with a small comparison (``t``) and a small factorial sweep (``s``)."""
     store = open_db(tmp_path_factory.mktemp("store") / "r.db")
-    compare = build_design({"name": "t", "scenarios": ["administrative_only", "co_governance"], "master_seed": 1, **SMALL},
-                           "test")
-    sweep = build_design({"name": "s", "base": "co_governance", "factorial": {"grid.workers_per_grid": [0.5, 2.0]}, **SMALL},
-                         "test")
+    compare = build_design(
+        {"name": "t", "scenarios": ["administrative_only", "co_governance"], "master_seed": 1, **SMALL}, "test"
+    )
+    sweep = build_design(
+        {"name": "s", "base": "co_governance", "factorial": {"grid.workers_per_grid": [0.5, 2.0]}, **SMALL}, "test"
+    )
     run_design(store, compare, LocalEngine(1), kind="compare", command="cogov compare (test)", progress=False)
     run_design(store, sweep, LocalEngine(1), kind="sweep", command="cogov sweep (test)", progress=False)
     return store
@@ -34,8 +36,10 @@ def reports(db, tmp_path_factory):
     out = tmp_path_factory.mktemp("reports")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        paths = {(name, lang): write_report(db, name, out / f"{name}-{lang}", lang)
-                 for name, lang in [("t", "zh"), ("t", "en"), ("s", "zh")]}
+        paths = {
+            (name, lang): write_report(db, name, out / f"{name}-{lang}", lang)
+            for name, lang in [("t", "zh"), ("t", "en"), ("s", "zh")]
+        }
     return paths, caught
 
 
@@ -75,8 +79,14 @@ def test_languages(reports):
     zh, en = html(reports, "t", "zh"), html(reports, "t", "en")
     for heading in ("各设计点的最终指标", "与基准的差异", "时间序列", "成本效益", "可复现信息", "化解率"):
         assert heading in zh and heading not in en
-    for heading in ("Final metrics by design point", "Difference from the baseline", "Time series",
-                    "Cost-effectiveness", "Reproducibility", "Resolution rate"):
+    for heading in (
+        "Final metrics by design point",
+        "Difference from the baseline",
+        "Time series",
+        "Cost-effectiveness",
+        "Reproducibility",
+        "Resolution rate",
+    ):
         assert heading in en and heading not in zh
     assert "多元共治" in zh  # the preset's description
 

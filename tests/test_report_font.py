@@ -30,8 +30,16 @@ def test_the_chinese_report_draws_its_glyphs_with_the_embedded_font(tmp_path):
     from playwright.sync_api import sync_playwright
 
     store = open_db(tmp_path / "r.db")
-    design = build_design({"name": "font", "scenarios": ["administrative_only", "co_governance"], "replicates": 2,
-                           "steps": 20, "set": {"population.residents": 500}}, "test")
+    design = build_design(
+        {
+            "name": "font",
+            "scenarios": ["administrative_only", "co_governance"],
+            "replicates": 2,
+            "steps": 20,
+            "set": {"population.residents": 500},
+        },
+        "test",
+    )
     run_design(store, design, LocalEngine(1), kind="compare", command="cogov compare (test)", progress=False)
     html = write_report(store, "font", tmp_path / "out", lang="zh")["html"]
     assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: install Debian's chromium (make test does)"

@@ -34,7 +34,9 @@ def test_end_to_end_and_resume(tmp_path):
     assert r.exit_code == 0, r.output
     assert _runs(db, "disc") == 12 * 2  # every scenario on both arrangements
     store = open_db(db)
-    rows = list(store.query("select point, scenario, seed, overrides, code_version from runs where experiment = 'disc'"))
+    rows = list(
+        store.query("select point, scenario, seed, overrides, code_version from runs where experiment = 'disc'")
+    )
     assert all(row["code_version"] for row in rows)
     by_scenario = {}
     for row in rows:
@@ -77,8 +79,9 @@ def test_prim_recovers_a_known_box():
 
 
 def test_box_choice_prefers_coverage_above_threshold():
-    t = pd.DataFrame({"coverage": [1.0, 0.9, 0.5], "density": [0.3, 0.85, 1.0], "res_dim": [0, 1, 2],
-                      "mass": [1.0, 0.3, 0.1]})
+    t = pd.DataFrame(
+        {"coverage": [1.0, 0.9, 0.5], "density": [0.3, 0.85, 1.0], "res_dim": [0, 1, 2], "mass": [1.0, 0.3, 0.1]}
+    )
     assert choose_box(t, 0.8) == (1, True)
     assert choose_box(t, 1.01) == (2, False)
 
@@ -104,21 +107,27 @@ def test_default_ranges_are_the_documented_assumption_ranges():
     assert sorted(np.floor(u * 5).astype(int)) == [0, 1, 2, 3, 4]  # one sample per stratum
 
 
-@pytest.mark.parametrize("spec, words", [
-    ("offices.skill=0.5:1.5", ["offices.skill", "0.5:1.5", "0 – 1"]),
-    ("offices.skill=high", ["offices.skill", "'high'", "LOW:HIGH"]),
-    ("offices.skil", ["offices.skil", "offices.skill"]),
-    ("social_orgs.staff", ["social_orgs.staff", "policy difference", "allowed"]),
-    ("routing.ladder", ["routing.ladder", "administrative · local_first · triage", "numeric"]),
-    ("grid.workers_per_grid", ["grid.workers_per_grid", "LOW:HIGH", "allowed"]),
-])
+@pytest.mark.parametrize(
+    "spec, words",
+    [
+        ("offices.skill=0.5:1.5", ["offices.skill", "0.5:1.5", "0 – 1"]),
+        ("offices.skill=high", ["offices.skill", "'high'", "LOW:HIGH"]),
+        ("offices.skil", ["offices.skil", "offices.skill"]),
+        ("social_orgs.staff", ["social_orgs.staff", "policy difference", "allowed"]),
+        ("routing.ladder", ["routing.ladder", "administrative · local_first · triage", "numeric"]),
+        ("grid.workers_per_grid", ["grid.workers_per_grid", "LOW:HIGH", "allowed"]),
+    ],
+)
 def test_bad_uncertain_is_a_clear_error(tmp_path, spec, words):
     r = CliRunner().invoke(main, ["discover", "--uncertain", spec, "-n", "4", "--db", str(tmp_path / "d.db"), *TINY])
     assert r.exit_code == 2, r.output
     assert "error:" in r.output and "--uncertain" in r.output
     for w in words:
         assert w in r.output, (w, r.output)
-    assert not (tmp_path / "d.db").exists() or _runs(tmp_path / "d.db", "discover_co_governance_vs_administrative_only") == 0
+    assert (
+        not (tmp_path / "d.db").exists()
+        or _runs(tmp_path / "d.db", "discover_co_governance_vs_administrative_only") == 0
+    )
 
 
 def test_resolve_uncertain_refuses_a_lever_fixed_and_sampled():

@@ -7,17 +7,43 @@ from cogov.model import load_scenario, presets
 from cogov.model.costs import COMPONENTS
 
 DESIGN_METRICS = [
-    "disputes_total", "resolution_rate", "grassroots_resolution_share", "median_days_to_resolve",
-    "discovery_lag_days", "petitions_per_10k", "leapfrog_petitions_per_10k", "group_incidents",
-    "litigation_share", "transfers_per_case", "superficial_closures", "satisfaction_mean",
-    "migrant_local_gap", "trust_mean", "participation_rate", "volunteers", "public_spirit_mean",
-    "worker_utilization", "office_backlog", "cost_total", "cost_per_resolved",
+    "disputes_total",
+    "resolution_rate",
+    "grassroots_resolution_share",
+    "median_days_to_resolve",
+    "discovery_lag_days",
+    "petitions_per_10k",
+    "leapfrog_petitions_per_10k",
+    "group_incidents",
+    "litigation_share",
+    "transfers_per_case",
+    "superficial_closures",
+    "satisfaction_mean",
+    "migrant_local_gap",
+    "trust_mean",
+    "participation_rate",
+    "volunteers",
+    "public_spirit_mean",
+    "worker_utilization",
+    "office_backlog",
+    "cost_total",
+    "cost_per_resolved",
 ]
 
 DESIGN_PRESETS = [
-    "administrative_only", "co_governance", "purchase_services", "grid_management", "legal_grid",
-    "big_data_grid", "grand_mediation", "courtyard_self_governance", "zibo_342", "campaign", "hotline",
-    "gaofeng_deliberation", "yantian_split",
+    "administrative_only",
+    "co_governance",
+    "purchase_services",
+    "grid_management",
+    "legal_grid",
+    "big_data_grid",
+    "grand_mediation",
+    "courtyard_self_governance",
+    "zibo_342",
+    "campaign",
+    "hotline",
+    "gaofeng_deliberation",
+    "yantian_split",
 ]
 
 
@@ -36,7 +62,11 @@ def test_preset_runs(name, run_preset):
     assert m["disputes_total"] > 100
     assert 0 <= m["resolution_rate"] <= 1
     assert m["cost_total"] > 0
-    parts = {k: v for k, v in m.items() if k.startswith("cost_") and k not in ("cost_total", "cost_per_resolved", "cost_standing")}
+    parts = {
+        k: v
+        for k, v in m.items()
+        if k.startswith("cost_") and k not in ("cost_total", "cost_per_resolved", "cost_standing")
+    }
     assert set(parts) == {f"cost_{c}" for c in COMPONENTS}, "every cost component, zero if not incurred"
     assert math.isclose(sum(parts.values()), m["cost_total"])
     for k, v in m.items():

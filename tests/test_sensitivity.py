@@ -50,8 +50,9 @@ def test_factor_kinds():
 
 
 def test_contrast_skips_levers_the_presets_set_differently():
-    factors, notes = resolve_factors(["social_orgs.staff=0:10", "grid.skill", "offices.skill"], "co_governance",
-                                     "administrative_only", {})
+    factors, notes = resolve_factors(
+        ["social_orgs.staff=0:10", "grid.skill", "offices.skill"], "co_governance", "administrative_only", {}
+    )
     assert [f.name for f in factors] == ["grid.skill", "offices.skill"]
     assert any("social_orgs.staff" in n and "skipped" in n for n in notes)
     with pytest.raises(ScenarioError, match="grid.wrkers"):
@@ -62,9 +63,25 @@ def test_contrast_skips_levers_the_presets_set_differently():
 
 def test_morris_end_to_end_resumes_and_finds_no_effect_where_there_is_none(tmp_path):
     db, out = tmp_path / "s.db", tmp_path / "out"
-    args = ["sensitivity", "co_governance", "--levers", "grid.skill,offices.capacity_per_day,petition.handle_cost",
-            "--outputs", "resolution_rate,cost_total,petitions_per_10k", "-N", "2", "--replicates", "2",
-            "--name", "sens", "--db", str(db), "--out", str(out), *TINY]
+    args = [
+        "sensitivity",
+        "co_governance",
+        "--levers",
+        "grid.skill,offices.capacity_per_day,petition.handle_cost",
+        "--outputs",
+        "resolution_rate,cost_total,petitions_per_10k",
+        "-N",
+        "2",
+        "--replicates",
+        "2",
+        "--name",
+        "sens",
+        "--db",
+        str(db),
+        "--out",
+        str(out),
+        *TINY,
+    ]
     r = CliRunner().invoke(main, args)
     assert r.exit_code == 0, r.output
     runs = (3 + 1) * 2 * 2  # (levers + 1) × trajectories × replicates
@@ -91,10 +108,32 @@ def test_morris_end_to_end_resumes_and_finds_no_effect_where_there_is_none(tmp_p
 
 def test_sobol_with_contrast_end_to_end(tmp_path):
     db, out = tmp_path / "s.db", tmp_path / "out"
-    r = CliRunner().invoke(main, ["sensitivity", "co_governance", "--method", "sobol", "--contrast", "administrative_only",
-                                  "--levers", "offices.capacity_per_day,grid.worker_cost_per_year",
-                                  "--outputs", "resolution_rate", "-N", "4", "--replicates", "1", "--name", "sob",
-                                  "--db", str(db), "--out", str(out), *TINY])
+    r = CliRunner().invoke(
+        main,
+        [
+            "sensitivity",
+            "co_governance",
+            "--method",
+            "sobol",
+            "--contrast",
+            "administrative_only",
+            "--levers",
+            "offices.capacity_per_day,grid.worker_cost_per_year",
+            "--outputs",
+            "resolution_rate",
+            "-N",
+            "4",
+            "--replicates",
+            "1",
+            "--name",
+            "sob",
+            "--db",
+            str(db),
+            "--out",
+            str(out),
+            *TINY,
+        ],
+    )
     assert r.exit_code == 0, r.output
     assert _count(db, "sob") == 4 * (2 + 2) * 2  # N × (levers + 2) rows × two presets
     table = pd.read_csv(out / "sensitivity.csv")
@@ -104,8 +143,18 @@ def test_sobol_with_contrast_end_to_end(tmp_path):
 
 
 def test_bad_lever_is_one_clear_line(tmp_path):
-    r = CliRunner().invoke(main, ["sensitivity", "co_governance", "--levers", "grid.skill=0.9:0.1,offices.skill",
-                                  "--db", str(tmp_path / "x.db"), *TINY])
+    r = CliRunner().invoke(
+        main,
+        [
+            "sensitivity",
+            "co_governance",
+            "--levers",
+            "grid.skill=0.9:0.1,offices.skill",
+            "--db",
+            str(tmp_path / "x.db"),
+            *TINY,
+        ],
+    )
     assert r.exit_code == 2
     assert "grid.skill" in r.output and "low must be below high" in r.output
 

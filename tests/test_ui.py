@@ -128,6 +128,7 @@ def test_embedded_font_covers_every_chinese_label():
 
 # --- a page's run: one lock, snapshots, play, pages, security -----------------------------------
 
+
 def test_a_page_loads_presets_only_never_a_file_on_the_server(tmp_path):
     secret = tmp_path / "secret.toml"
     secret.write_text('extends = "co_governance"\n[meta]\nzh = "服务器上的文件"\nen = "a file on the server"\n')
@@ -223,6 +224,7 @@ def test_a_changed_setting_builds_a_new_board_and_an_unchanged_one_keeps_the_run
 
 # --- words and figures --------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_control_unit_choice_category_and_preset_is_worded_in_the_page_language(lang):
     t = T(lang)
@@ -262,12 +264,20 @@ def test_figures_are_plain_plotly_specs_in_the_preset_colours_with_large_text():
     assert empty["layout"]["annotations"][0]["text"] == t("no_data") and not empty["layout"]["xaxis"]["visible"]
     board.step(40)
     snap = board.snapshot()
-    for make in (charts.states_figure, charts.resolution_figure, charts.satisfaction_figure,
-                 charts.petitions_figure, charts.cost_figure):
+    for make in (
+        charts.states_figure,
+        charts.resolution_figure,
+        charts.satisfaction_figure,
+        charts.petitions_figure,
+        charts.cost_figure,
+    ):
         spec = json.loads(json.dumps(make(snap, t)))
         assert spec["layout"]["font"]["size"] >= 16 and spec["data"]
     lines = charts.satisfaction_figure(snap, t)["data"]
-    assert {d["line"]["color"] for d in lines} == {PRESET_COLOURS["co_governance"], PRESET_COLOURS["administrative_only"]}
+    assert {d["line"]["color"] for d in lines} == {
+        PRESET_COLOURS["co_governance"],
+        PRESET_COLOURS["administrative_only"],
+    }
     assert all(len(d["y"]) == 40 for d in lines)
     tiles = board.read(lambda: [(tag, sim.grid_values("satisfaction"), sim.grid_layout) for tag, sim in board.shown])
     scale = charts.map_figure(tiles, t, "satisfaction")["layout"]["coloraxis"]

@@ -22,8 +22,16 @@ import pytest
 pytestmark = pytest.mark.browser
 
 CHROMIUM = os.environ.get("COGOV_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT_MS = 90_000
 PROJECTOR = {"width": 1366, "height": 768}
@@ -44,8 +52,13 @@ def serve(log_path: Path):
     log_path.parent.mkdir(exist_ok=True)
     with open(log_path, "w") as log:
         cogov = Path(sys.executable).parent / "cogov"
-        proc = subprocess.Popen([str(cogov), "ui", "--port", str(port)], cwd=ROOT,
-                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(
+            [str(cogov), "ui", "--port", str(port)],
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         url = f"http://127.0.0.1:{port}/"
         deadline = time.monotonic() + 180
         while True:
@@ -108,7 +121,9 @@ class Page:
     def wait_day(self, at_least: int) -> None:
         self.pg.wait_for_function(
             "(n) => { const m = (document.querySelector('.cogov-day') || {}).innerText?.match(/(\\d+) ?\\D* \\/ /);"
-            " return m && +m[1] >= n; }", arg=at_least)
+            " return m && +m[1] >= n; }",
+            arg=at_least,
+        )
 
     def click(self, label: str) -> None:
         self.pg.get_by_role("button", name=label).first.click()
@@ -167,8 +182,9 @@ def test_chinese_page_with_interactive_charts_and_a_step_changes_them(page):
     box = plot.locator(".nsewdrag").bounding_box()
     day_3 = plot.evaluate("gd => gd._fullLayout.xaxis.d2p(3)")  # where day 3 is drawn, in the plot area
     page.pg.mouse.move(box["x"] + day_3, box["y"] + box["height"] / 2, steps=5)
-    page.pg.wait_for_function("gd => gd.querySelector('.hoverlayer').textContent.includes('本地居民')",
-                              arg=plot.element_handle())
+    page.pg.wait_for_function(
+        "gd => gd.querySelector('.hoverlayer').textContent.includes('本地居民')", arg=plot.element_handle()
+    )
     hover = plot.locator(".hoverlayer").text_content()
     assert "本地居民" in hover and "0." in hover
 
@@ -228,7 +244,8 @@ def test_a_closed_page_stops_its_simulation(server, browser):
 def test_a_forged_drop_down_value_cannot_read_a_server_file(page):
     page.pg.locator(".v-select").filter(has_text="预设方案").first.evaluate(
         "(el, path) => { el.__vue__.$emit('input', path); el.__vue__.$emit('change', path); return null; }",
-        str(ROOT / "pyproject.toml"))
+        str(ROOT / "pyproject.toml"),
+    )
     time.sleep(2)
     body = page.body()
     assert "build-system" not in body and "setuptools" not in body
@@ -269,17 +286,27 @@ def test_the_last_day_says_so_and_play_stops_there(page):
     page.wait_day(1095)
 
 
-@pytest.mark.parametrize("size,name", [(PROJECTOR, "projector"), ({"width": 1920, "height": 1080}, "hd"),
-                                       ({"width": 911, "height": 512}, "zoom150"), (PHONE, "phone")])
+@pytest.mark.parametrize(
+    "size,name",
+    [
+        (PROJECTOR, "projector"),
+        ({"width": 1920, "height": 1080}, "hd"),
+        ({"width": 911, "height": 512}, "zoom150"),
+        (PHONE, "phone"),
+    ],
+)
 def test_layouts_keep_the_title_and_the_language_button_uncovered(server, browser, size, name):
     phone = size is PHONE
-    p = Page(browser, server, size, **({"is_mobile": True, "has_touch": True, "device_scale_factor": 2} if phone else {}))
+    p = Page(
+        browser, server, size, **({"is_mobile": True, "has_touch": True, "device_scale_factor": 2} if phone else {})
+    )
 
     def uncovered(selector: str) -> bool:
         return p.pg.locator(selector).first.evaluate(
             "e => { const r = e.getBoundingClientRect();"
             " const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);"
-            " return r.width > 0 && (e === hit || e.contains(hit)); }")
+            " return r.width > 0 && (e === hit || e.contains(hit)); }"
+        )
 
     p.pg.locator(".cogov-plot").first.wait_for()
     drawer_open = p.pg.locator(".cogov-drawer").is_visible()
@@ -311,10 +338,14 @@ def test_english_page_says_everything_in_english_and_its_levers_do_not_overlap(p
     for label in ("Play", "Step", "Reset", "Main levers", "Grid map", "Case journey", "Triage by kind of case"):
         assert label.lower() in body.lower(), label
     assert "triage" not in body and "_" not in body
-    boxes = [page.pg.locator(".cogov-lever").nth(i).bounding_box() for i in range(page.pg.locator(".cogov-lever").count())]
+    boxes = [
+        page.pg.locator(".cogov-lever").nth(i).bounding_box() for i in range(page.pg.locator(".cogov-lever").count())
+    ]
     for a, b in zip(boxes, boxes[1:]):
         assert a["y"] + a["height"] <= b["y"] + 1, "lever labels overlap"
-    assert all(page.pg.locator(".cogov-drawer .v-slider").nth(i).bounding_box()["width"] > 150
-               for i in range(page.pg.locator(".cogov-drawer .v-slider").count()))
+    assert all(
+        page.pg.locator(".cogov-drawer .v-slider").nth(i).bounding_box()["width"] > 150
+        for i in range(page.pg.locator(".cogov-drawer .v-slider").count())
+    )
     page.click("中文")
     page.pg.get_by_text("主要杠杆").first.wait_for()

@@ -52,24 +52,33 @@ def test_invalid_toml_and_cycle(tmp_path):
     assert "cycle" in str(pytest.raises(ScenarioError, load_scenario, a).value)
 
 
-@pytest.mark.parametrize("overrides, needle", [
-    (["grid.patrol_strategy=risk_targeted"], "smart.data_platform"),
-    (["campaign.start_day=50", "campaign.end_day=10"], "campaign.end_day"),
-    (['shocks=[{category = "land", grids = [99], start = 0, duration = 5, multiplier = 2.0}]'], r"shocks\[0\]\.grids"),
-    (["smart.data_platform=\"yes\""], "smart.data_platform"),
-])
+@pytest.mark.parametrize(
+    "overrides, needle",
+    [
+        (["grid.patrol_strategy=risk_targeted"], "smart.data_platform"),
+        (["campaign.start_day=50", "campaign.end_day=10"], "campaign.end_day"),
+        (
+            ['shocks=[{category = "land", grids = [99], start = 0, duration = 5, multiplier = 2.0}]'],
+            r"shocks\[0\]\.grids",
+        ),
+        (['smart.data_platform="yes"'], "smart.data_platform"),
+    ],
+)
 def test_lever_combinations_are_checked_when_the_scenario_is_read(overrides, needle):
     """The schema judges combinations, so a sweep refuses such a point before any run."""
     with pytest.raises(ScenarioError, match=needle):
         load_scenario("administrative_only", overrides)
 
 
-@pytest.mark.parametrize("args, needle", [
-    (["run", "co_governance", "--set", "grid.admin_burden=1.5"], "grid.admin_burden"),
-    (["run", "co_governance", "--set", "nonsense"], "section.field=value"),
-    (["run", "no_such_preset"], "not found"),
-    (["run", "administrative_only", "--set", "grid.patrol_strategy=risk_targeted"], "data_platform"),
-])
+@pytest.mark.parametrize(
+    "args, needle",
+    [
+        (["run", "co_governance", "--set", "grid.admin_burden=1.5"], "grid.admin_burden"),
+        (["run", "co_governance", "--set", "nonsense"], "section.field=value"),
+        (["run", "no_such_preset"], "not found"),
+        (["run", "administrative_only", "--set", "grid.patrol_strategy=risk_targeted"], "data_platform"),
+    ],
+)
 def test_cli_reports_errors_without_traceback(args, needle, tmp_path):
     result = CliRunner().invoke(main, args + ["--db", str(tmp_path / "x.db")])
     assert result.exit_code == 2

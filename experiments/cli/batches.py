@@ -8,25 +8,67 @@ from ...model import DEFAULT_STEPS
 from ..paths import DEFAULT_DB, RESULTS
 from .common import engine_options, err, fail, report_experiment, run_batch
 
-HEADLINE = ["administrative_only", "co_governance", "purchase_services", "grid_management", "legal_grid",
-            "grand_mediation", "hotline", "campaign"]
+HEADLINE = [
+    "administrative_only",
+    "co_governance",
+    "purchase_services",
+    "grid_management",
+    "legal_grid",
+    "grand_mediation",
+    "hotline",
+    "campaign",
+]
 
 
 @click.command()
 @click.option("--replicates", type=click.IntRange(1, 10_000), default=20, show_default=True)
-@click.option("--seed", "master_seed", type=click.IntRange(0, 2**63 - 1), default=2026, show_default=True, help="Master seed.")
+@click.option(
+    "--seed", "master_seed", type=click.IntRange(0, 2**63 - 1), default=2026, show_default=True, help="Master seed."
+)
 @click.option("--steps", type=click.IntRange(1, 100_000), default=DEFAULT_STEPS, show_default=True)
-@click.option("--scenarios", "names", default=",".join(HEADLINE), show_default=True, help="Comma-separated presets; the first is the baseline.")
-@click.option("--set", "overrides", multiple=True, metavar="SECTION.FIELD=VALUE", help="Override a lever in every scenario.")
+@click.option(
+    "--scenarios",
+    "names",
+    default=",".join(HEADLINE),
+    show_default=True,
+    help="Comma-separated presets; the first is the baseline.",
+)
+@click.option(
+    "--set", "overrides", multiple=True, metavar="SECTION.FIELD=VALUE", help="Override a lever in every scenario."
+)
 @click.option("--name", default="compare", show_default=True, help="Experiment name.")
-@click.option("--budget-matched", "matched", is_flag=True,
-              help="Then compare again at one standing budget for all (experiment NAME_matched).")
-@click.option("--budget", type=click.FloatRange(1.0, 1e9), default=None, metavar="YUAN",
-              help="The matched budget in ¥ per 10k residents a year (default: the mean of the presets' own).")
+@click.option(
+    "--budget-matched",
+    "matched",
+    is_flag=True,
+    help="Then compare again at one standing budget for all (experiment NAME_matched).",
+)
+@click.option(
+    "--budget",
+    type=click.FloatRange(1.0, 1e9),
+    default=None,
+    metavar="YUAN",
+    help="The matched budget in ¥ per 10k residents a year (default: the mean of the presets' own).",
+)
 @click.option("--yes", is_flag=True, help="Run a design of more than 100,000 runs.")
 @engine_options
-def compare(replicates, master_seed, steps, names, overrides, name, matched, budget, yes, db, workers, engine_name,
-            scheduler, lang, no_report):
+def compare(
+    replicates,
+    master_seed,
+    steps,
+    names,
+    overrides,
+    name,
+    matched,
+    budget,
+    yes,
+    db,
+    workers,
+    engine_name,
+    scheduler,
+    lang,
+    no_report,
+):
     """Compare the headline presets with replicates, store every run, write a report.
 
     With --budget-matched, a second comparison runs every preset at one standing budget
@@ -43,9 +85,18 @@ def compare(replicates, master_seed, steps, names, overrides, name, matched, bud
             load_scenario(scenarios[0], fixed)  # a bad --set is named as such
         if (matched or budget) and BUDGET_LEVER in fixed:
             raise DesignError(f"--set {BUDGET_LEVER}: the budget-matched comparison sets it; give --budget instead")
-        design = build_design({"name": name, "scenarios": scenarios,
-                               "replicates": replicates, "master_seed": master_seed, "steps": steps, "set": fixed},
-                              "cogov compare", yes=yes)
+        design = build_design(
+            {
+                "name": name,
+                "scenarios": scenarios,
+                "replicates": replicates,
+                "master_seed": master_seed,
+                "steps": steps,
+                "set": fixed,
+            },
+            "cogov compare",
+            yes=yes,
+        )
         second = matched_design(design, budget, yes=yes) if budget else None  # a budget too small stops us now
     except (DesignError, ScenarioError) as e:
         fail(str(e))
@@ -59,7 +110,9 @@ def compare(replicates, master_seed, steps, names, overrides, name, matched, bud
     except DesignError as e:
         fail(str(e))
         return
-    err.print(f"{second.name}: every preset at ¥{second.set[BUDGET_LEVER]:,.0f} per 10k residents a year", highlight=False)
+    err.print(
+        f"{second.name}: every preset at ¥{second.set[BUDGET_LEVER]:,.0f} per 10k residents a year", highlight=False
+    )
     run_batch(second, "compare", db, workers, engine_name, scheduler, lang, no_report=True)
     if not no_report:
         report_experiment(store, second.name, lang)

@@ -66,26 +66,49 @@ class CommandGroup(click.Group):
 
 
 def engine_options(f):
-    f = click.option("--scheduler", default=None, metavar="tcp://HOST:PORT", help="Dask scheduler (with --engine dask).")(f)
-    f = click.option("--engine", "engine_name", type=click.Choice(["local", "dask"]), default="local", show_default=True,
-                     help="local worker processes, or Dask distributed.")(f)
-    f = click.option("--workers", type=click.IntRange(1, 1024), default=2, show_default=True, help="Worker processes.")(f)
-    f = click.option("--db", type=click.Path(dir_okay=False), default=str(DEFAULT_DB), show_default=True, help="Results database.")(f)
-    f = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Report language.")(f)
+    f = click.option(
+        "--scheduler", default=None, metavar="tcp://HOST:PORT", help="Dask scheduler (with --engine dask)."
+    )(f)
+    f = click.option(
+        "--engine",
+        "engine_name",
+        type=click.Choice(["local", "dask"]),
+        default="local",
+        show_default=True,
+        help="local worker processes, or Dask distributed.",
+    )(f)
+    f = click.option("--workers", type=click.IntRange(1, 1024), default=2, show_default=True, help="Worker processes.")(
+        f
+    )
+    f = click.option(
+        "--db", type=click.Path(dir_okay=False), default=str(DEFAULT_DB), show_default=True, help="Results database."
+    )(f)
+    f = click.option(
+        "--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Report language."
+    )(f)
     f = click.option("--no-report", is_flag=True, help="Skip the report at the end.")(f)
     return f
 
 
 def analysis_options(replicates: int, replicates_help: str):
     """The options every analysis command shares: replicates, days, master seed and fixed levers."""
+
     def decorate(f):
-        f = click.option("--set", "overrides", multiple=True, metavar="SECTION.FIELD=VALUE",
-                         help="Fix a lever for every run.")(f)
-        f = click.option("--seed", "master_seed", type=click.IntRange(0, 2**32 - 1), default=2026, show_default=True,
-                         help="Master seed (sampling and runs).")(f)
+        f = click.option(
+            "--set", "overrides", multiple=True, metavar="SECTION.FIELD=VALUE", help="Fix a lever for every run."
+        )(f)
+        f = click.option(
+            "--seed",
+            "master_seed",
+            type=click.IntRange(0, 2**32 - 1),
+            default=2026,
+            show_default=True,
+            help="Master seed (sampling and runs).",
+        )(f)
         f = click.option("--steps", type=click.IntRange(1, 100_000), default=DEFAULT_STEPS, show_default=True)(f)
-        return click.option("--replicates", type=click.IntRange(1, 10_000), default=replicates, show_default=True,
-                            help=replicates_help)(f)
+        return click.option(
+            "--replicates", type=click.IntRange(1, 10_000), default=replicates, show_default=True, help=replicates_help
+        )(f)
 
     return decorate
 
@@ -145,11 +168,18 @@ def run_batch(design, kind, db, workers, engine_name, scheduler, lang, no_report
 
     store = open_db(db)
     engine = open_engine(engine_name, workers, scheduler)
-    err.print(plan or f"{design.name}: {design.size():,} points × {design.replicates} replicates = "
-              f"{design.size() * design.replicates:,} runs", highlight=False)
+    err.print(
+        plan
+        or f"{design.name}: {design.size():,} points × {design.replicates} replicates = "
+        f"{design.size() * design.replicates:,} runs",
+        highlight=False,
+    )
     summary = store_runs(store, design, engine, kind)
-    err.print(f"{design.name}: {summary.ran} runs in {summary.seconds:.1f} s ({summary.skipped} already stored, "
-              f"{summary.failed} failed) → {db}", highlight=False)
+    err.print(
+        f"{design.name}: {summary.ran} runs in {summary.seconds:.1f} s ({summary.skipped} already stored, "
+        f"{summary.failed} failed) → {db}",
+        highlight=False,
+    )
     if not no_report:
         report_experiment(store, design.name, lang)
     return store

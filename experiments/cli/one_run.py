@@ -17,13 +17,22 @@ PROGRESS_MIN_WORK = 20_000_000  # resident-days from which a run shows a progres
 
 @click.command()
 @click.argument("scenario")
-@click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=0, show_default=True,
-              help="Random seed; fixes the run exactly.")
-@click.option("--steps", type=click.IntRange(1, 100_000), default=DEFAULT_STEPS, show_default=True, help="Days to simulate.")
+@click.option(
+    "--seed",
+    type=click.IntRange(0, 2**63 - 1),
+    default=0,
+    show_default=True,
+    help="Random seed; fixes the run exactly.",
+)
+@click.option(
+    "--steps", type=click.IntRange(1, 100_000), default=DEFAULT_STEPS, show_default=True, help="Days to simulate."
+)
 @click.option("--set", "overrides", multiple=True, metavar="SECTION.FIELD=VALUE", help="Override a lever (repeatable).")
 @click.option("--json", "as_json", is_flag=True, help="Print the final metrics as one JSON object.")
 @click.option("--events", is_flag=True, help="Keep the per-dispute event log (stored in the database).")
-@click.option("--db", type=click.Path(dir_okay=False), default=str(DEFAULT_DB), show_default=True, help="Results database.")
+@click.option(
+    "--db", type=click.Path(dir_okay=False), default=str(DEFAULT_DB), show_default=True, help="Results database."
+)
 @click.option("--no-store", is_flag=True, help="Do not record the run in the database.")
 def run(scenario, seed, steps, overrides, as_json, events, db, no_store):
     """Run one simulation of SCENARIO (a preset name or a path to a .toml file)."""
@@ -48,10 +57,23 @@ def run(scenario, seed, steps, overrides, as_json, events, db, no_store):
         return
     rid = None
     if not no_store:
-        spec = RunSpec(experiment=SINGLE, point=sc.name, scenario=sc.name, overrides=tuple(sorted(sc.overrides.items())),
-                       replicate=0, seed=seed, steps=steps, events=events)
-        rid = record_run(store, run_row(spec, sc.resolved(), result.seconds, code_version(), run_id=run_id(SINGLE)),
-                         result.metrics, result.timeseries, result.events)
+        spec = RunSpec(
+            experiment=SINGLE,
+            point=sc.name,
+            scenario=sc.name,
+            overrides=tuple(sorted(sc.overrides.items())),
+            replicate=0,
+            seed=seed,
+            steps=steps,
+            events=events,
+        )
+        rid = record_run(
+            store,
+            run_row(spec, sc.resolved(), result.seconds, code_version(), run_id=run_id(SINGLE)),
+            result.metrics,
+            result.timeseries,
+            result.events,
+        )
         ensure_indexes(store)
     if as_json:
         out = {"scenario": sc.name, "seed": seed, "steps": steps, **{k: clean(v) for k, v in result.metrics.items()}}
@@ -68,8 +90,11 @@ def _print_summary(sc, result, run_id, db) -> None:
     out = Console()
     m = result.metrics
     out.print(f"[bold]{escape(sc.name)}[/] — {escape(sc.zh or '')} / {escape(sc.en or '')}", highlight=False)
-    out.print(f"seed {result.seed}, {result.steps} days, {sc.params.population.residents:,} residents, "
-              f"{result.seconds:.2f} s", highlight=False)
+    out.print(
+        f"seed {result.seed}, {result.steps} days, {sc.params.population.residents:,} residents, "
+        f"{result.seconds:.2f} s",
+        highlight=False,
+    )
     sections: dict[str, list[str]] = {}
     for name, o in OUTPUTS.items():
         if o.group not in ("detail", "equity"):
@@ -129,14 +154,35 @@ def levers(markdown):
 
 
 @click.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback unless told otherwise).")
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback unless told otherwise)."
+)
 @click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True, help="Port (0: any free port).")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language the page opens in.")
+@click.option(
+    "--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language the page opens in."
+)
 def ui(host, port, lang):
     """Start the classroom web app in the browser (Solara)."""
     import os
 
     os.environ["COGOV_LANG"] = lang
     os.environ["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "False"  # a classroom page phones nobody
-    os.execv(sys.executable, [sys.executable, "-m", "solara", "run", "cogov.app.page", "--host", host, "--port", str(port),
-                              "--production", "--no-open", "--no-check-version", "--log-level", "warning"])
+    os.execv(
+        sys.executable,
+        [
+            sys.executable,
+            "-m",
+            "solara",
+            "run",
+            "cogov.app.page",
+            "--host",
+            host,
+            "--port",
+            str(port),
+            "--production",
+            "--no-open",
+            "--no-check-version",
+            "--log-level",
+            "warning",
+        ],
+    )
