@@ -164,6 +164,38 @@ def _preset_values(preset: str) -> dict:
 
 
 @solara.component
+def PlayButtons(run: Run, finished: bool, t: T, changed):
+    """Play or Pause, Step and Reset. Play and Pause re-render only these buttons, at once: the
+    charts go on from the run's own state, so a busy page still answers within a moment."""
+    _, press = solara.use_state(0)  # a click re-renders these buttons
+    with solara.Row(style={"flex-wrap": "wrap", "gap": "6px", "margin-top": "8px"}):
+        if run.playing:
+            solara.Button(
+                t("pause"),
+                icon_name="mdi-pause",
+                on_click=lambda: (run.pause(), press(lambda n: n + 1)),
+                color="warning",
+                classes=["cogov-pause"],
+            )
+        else:
+            solara.Button(
+                t("play"),
+                icon_name="mdi-play",
+                on_click=lambda: (run.play(), press(lambda n: n + 1)),
+                color="primary",
+                disabled=run.board is None or finished,
+                classes=["cogov-play"],
+            )
+        solara.Button(
+            t("step"),
+            icon_name="mdi-skip-next",
+            on_click=lambda: run.step(run.settings.days_per_tick),
+            disabled=run.board is None or run.playing or finished,
+        )
+        solara.Button(t("reset"), icon_name="mdi-restart", on_click=lambda: (run.rebuild(force=True), changed()))
+
+
+@solara.component
 def Controls(run: Run, finished: bool, t: T, changed):
     """The drawer: arrangement A, play, side by side, levers. `changed()` re-renders the page
     after a setting changed."""
@@ -196,31 +228,7 @@ def Controls(run: Run, finished: bool, t: T, changed):
             hide_details=True,
             thumb_label=False,
         )
-        with solara.Row(style={"flex-wrap": "wrap", "gap": "6px", "margin-top": "8px"}):
-            if run.playing:
-                solara.Button(
-                    t("pause"),
-                    icon_name="mdi-pause",
-                    on_click=lambda: (run.pause(), changed()),
-                    color="warning",
-                    classes=["cogov-pause"],
-                )
-            else:
-                solara.Button(
-                    t("play"),
-                    icon_name="mdi-play",
-                    on_click=lambda: (run.play(), changed()),
-                    color="primary",
-                    disabled=run.board is None or finished,
-                    classes=["cogov-play"],
-                )
-            solara.Button(
-                t("step"),
-                icon_name="mdi-skip-next",
-                on_click=lambda: run.step(s.days_per_tick),
-                disabled=run.board is None or run.playing or finished,
-            )
-            solara.Button(t("reset"), icon_name="mdi-restart", on_click=lambda: (run.rebuild(force=True), changed()))
+        PlayButtons(run, finished, t, changed)
         if finished:
             solara.Text(t("finished", day=MAX_DAYS), classes=["cogov-note", "cogov-finished"])
     with solara.Card(t("compare")):
@@ -374,7 +382,7 @@ def Page():
     revision = solara.use_reactive(0)
     width = solara.use_reactive(0)
     drawer = solara.use_reactive(None)  # None: open on a wide window, closed on a narrow one
-    status = solara.use_reactive((False, False))  # (playing, finished), set by `Live`
+    finished = solara.use_reactive(False)  # set by `Live`; play and pause re-render only their buttons
 
     def changed():
         revision.set(revision.value + 1)
@@ -415,21 +423,21 @@ def Page():
             with solara.Div(classes=["cogov-drawer"]):
                 if narrow:
                     solara.Button(t("close"), icon_name="mdi-close", text=True, on_click=lambda: drawer.set(False))
-                Controls(run, status.value[1], t, changed)
+                Controls(run, finished.value, t, changed)
             with solara.Div(classes=["cogov-main"]):
                 solara.HTML(tag="p", unsafe_innerHTML=f"<i>{t('subtitle')}</i>")
                 if run.error is not None:
                     colon = "：" if t.lang == "zh" else ": "
                     solara.Error(f"{t('error')}{colon}{t.error(run.error)}", classes=["cogov-error"])
                 else:
-                    Live(run, t, status.set, revision.value)
+                    Live(run, t, finished.set, revision.value)
 
 
 @solara.component
-def Live(run: Run, t: T, on_status, revision: int):
+def Live(run: Run, t: T, on_finished, revision: int):
     """The main area, redrawn from a fresh snapshot whenever the run has changed and the browser
     has drawn the last frame (so a slow browser sees more days a frame, never a growing queue);
-    `on_status` hears (playing, finished) so that the controls follow; a new `revision` (a
+    `on_finished` hears whether the run has reached its last day; a new `revision` (a
     changed setting, such as the language) redraws it at once."""
     shown = solara.use_reactive(None)
     drawn = solara.use_memo(threading.Event, dependencies=[])
@@ -441,7 +449,7 @@ def Live(run: Run, t: T, on_status, revision: int):
                 continue
             seen = run.state()
             snap = run.snapshot()
-            on_status((seen[2], snap is not None and snap.finished))
+            on_finished(snap is not None and snap.finished)
             drawn.clear()
             shown.set(snap)
             drawn.wait(DRAW_WAIT_SECONDS)

@@ -155,7 +155,9 @@ class DaskEngine:
                         threads_per_worker=1,
                         processes=True,
                         dashboard_address=None,
-                        silence_logs=logging.ERROR,
+                        # a local cluster's workers say nothing: a failed run is recorded with its reason,
+                        # and on Ctrl-C a worker that outlives the scheduler by a heartbeat logs an error
+                        silence_logs=logging.CRITICAL,
                     )
                 self.client = Client(self._cluster)
         except (OSError, TimeoutError, ValueError, TypeError) as e:
