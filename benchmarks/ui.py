@@ -5,7 +5,8 @@
    given back once runs are dropped.
 2. In headless Chromium against `cogov ui` (as in the browser tests): one page with side by side
    on plays at the default setting — simulated days a second on screen, frames a second, the time
-   from Step to the Overview redrawn in the browser, and from Pause to the Play button; then the
+   from Step to the Overview redrawn in the browser, and from Pause to the Play button (from the
+   test driver, and in the page from the click to the Play button); then the
    same with `--pages` pages playing at once.
 
     python benchmarks/ui.py              # prints Markdown tables
@@ -100,7 +101,8 @@ def browser_side(n_pages: int, seconds: float) -> None:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         print(
             "\n| pages playing (side by side, 5 days a step) | days/s on screen | frames/s | "
-            "Step → Overview redrawn | Pause → Play button | server CPU |\n|---:|---:|---:|---:|---:|---:|"
+            "Step → Overview redrawn | Pause → Play button | click → Play button in the page | server CPU |\n"
+            "|---:|---:|---:|---:|---:|---:|---:|"
         )
         for n in (1, n_pages):
             pages = [Page(browser, url) for _ in range(n)]
@@ -126,22 +128,40 @@ def browser_side(n_pages: int, seconds: float) -> None:
             time.sleep(seconds)
             d1, c1, t1 = [_day(q.pg) for q in pages], server.cpu_times(), time.perf_counter()
             heads = [q.pg.evaluate("() => window.frames_") for q in pages]
-            pauses = []
+            pauses, answers = [], []
             for q in pages:
+                q.pg.evaluate(PAUSE_WATCH)
                 start = time.perf_counter()
                 q.pg.locator(".cogov-pause").click()
                 q.pg.locator(".cogov-play").wait_for()
                 pauses.append(time.perf_counter() - start)
+                answers.append(q.pg.evaluate("() => window.pauseAnswer") / 1000)
             cpu = (c1.user + c1.system - c0.user - c0.system) / (t1 - t0)
             days = statistics.mean((b - a) / (t1 - t0) for a, b in zip(d0, d1))
             frames = statistics.mean(heads) / (t1 - t0)
             print(
                 f"| {n} | {days:.1f} | {frames:.1f} | {statistics.median(redraws):.2f} s | "
-                f"{max(pauses):.2f} s (slowest) | {cpu:.2f} cores |"
+                f"{max(pauses):.2f} s (slowest) | {max(answers):.2f} s (slowest) | {cpu:.2f} cores |"
             )
             for q in pages:
                 q.close()
         browser.close()
+
+
+# In the page: from the moment the Pause click reaches it to the moment the Play button is in the
+# page (the server's answer, patched in), without the time the browser takes to dispatch the click.
+PAUSE_WATCH = """() => {
+  window.pauseAnswer = null; window.pauseClicked = null;
+  document.addEventListener('click', e => {
+    if (e.target.closest('.cogov-pause')) window.pauseClicked = performance.now();
+  }, {capture: true, once: true});
+  const seen = new MutationObserver(() => {
+    if (window.pauseClicked !== null && document.querySelector('.cogov-play')) {
+      window.pauseAnswer = performance.now() - window.pauseClicked; seen.disconnect();
+    }
+  });
+  seen.observe(document.body, {childList: true, subtree: true, attributes: true});
+}"""
 
 
 def main() -> None:
