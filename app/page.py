@@ -453,7 +453,8 @@ def Live(run: Run, t: T, on_finished, revision: int):
             drawn.clear()
             shown.set(snap)
             drawn.wait(DRAW_WAIT_SECONDS)
-            cancel.wait(MIN_FRAME_SECONDS)
+            if run.playing:  # a playing page draws at most so often; a Step is drawn at once
+                cancel.wait(MIN_FRAME_SECONDS)
 
     solara.use_thread(follow, dependencies=[run], intrusive_cancel=False)
     snap, board = shown.value, run.board
