@@ -28,6 +28,8 @@ bench: $(STAMP) $(CHROMIUM)
 	$(BIN)/python benchmarks/startup.py
 	$(BIN)/python benchmarks/scale.py
 	$(BIN)/python benchmarks/sweep.py
+	$(BIN)/python benchmarks/store.py
+	$(BIN)/python benchmarks/mesa_context.py
 	$(BIN)/python benchmarks/ui.py
 
 docs: $(STAMP)

@@ -55,6 +55,7 @@ class PointsDesign:
     identity: dict[str, Any] = field(default_factory=dict)
     common_seeds: bool = True
     events: bool = False
+    series: str = "daily"
 
     def seed(self, label: str, replicate: int) -> int:
         return derive_seed(self.master_seed, "common" if self.common_seeds else label, replicate)
@@ -70,6 +71,7 @@ class PointsDesign:
                 seed=self.seed(label, r),
                 steps=self.steps,
                 events=self.events,
+                series=self.series,
             )
             for label, scenario, ov in self.points
             for r in range(self.replicates)
@@ -88,6 +90,7 @@ class PointsDesign:
             steps=self.steps,
             master_seed=self.master_seed,
             description=json.dumps(self.identity, ensure_ascii=False, sort_keys=True),
+            series=self.series,
         ).as_json()
 
 

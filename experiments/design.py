@@ -14,7 +14,7 @@ import json
 import math
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -89,6 +89,11 @@ class Design(BaseModel):
         description="the experiment whose own standing costs set this "
         "comparison's matched budget (experiments/matched.py)",
     )
+    series: Literal["daily", "weekly", "none"] = Field(
+        "daily",
+        description="how much of each run's daily series the store keeps: every day, the last day of "
+        "each week, or none (the final metrics are always kept)",
+    )
 
     @field_validator("set", "factorial", mode="before")
     @classmethod
@@ -150,6 +155,7 @@ class Design(BaseModel):
                 replicate=r,
                 seed=derive_seed(self.master_seed, label, r),
                 steps=self.steps,
+                series=self.series,
             )
             for label, scenario, ov in self.points()
             for r in range(self.replicates)
@@ -162,8 +168,9 @@ class Design(BaseModel):
         """The design as stored, levers in the order given: their order makes the point labels and
         the Latin hypercube's columns, so a design rebuilt from it has the same points."""
         data = self.model_dump(mode="json")
-        if data["budget_matched_from"] is None:  # designs stored before the field existed still match
-            del data["budget_matched_from"]
+        for key, default in (("budget_matched_from", None), ("series", "daily")):
+            if data[key] == default:  # designs stored before the field existed still match
+                del data[key]
         return json.dumps(data, ensure_ascii=False)
 
 

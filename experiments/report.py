@@ -584,7 +584,9 @@ def difference_section(rep: Report) -> list[tuple]:
 
 def figure_sections(rep: Report) -> list[tuple]:
     series_caption = rep.t("series_caption" if rep.few_points else "series_caption_many")
-    blocks = [("h", 2, rep.t("series")), save(rep, series_figure(rep), "timeseries", series_caption)]
+    blocks = []
+    if len(rep.series) and set(SERIES) <= set(rep.series.columns):  # a batch run with --series none has none
+        blocks += [("h", 2, rep.t("series")), save(rep, series_figure(rep), "timeseries", series_caption)]
     if rep.metrics:
         blocks += [
             ("h", 2, rep.t("distributions")),

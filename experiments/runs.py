@@ -36,6 +36,7 @@ class RunSpec:
     seed: int
     steps: int
     events: bool = False
+    series: str = "daily"  # what of the daily series is kept: every day, each week's last day, or none
 
     @property
     def id(self) -> str:
@@ -66,11 +67,23 @@ def execute(spec: RunSpec) -> RunOutcome:
         sc = load_scenario(spec.scenario, spec.overrides_dict())
         out.params = sc.resolved()
         result = simulate(sc.params, seed=spec.seed, steps=spec.steps, events=spec.events)
-        out.metrics, out.timeseries, out.events = result.metrics, result.timeseries, result.events
+        out.metrics, out.events = result.metrics, result.events
+        out.timeseries = kept_series(result.timeseries, spec.series)
     except Exception:  # noqa: BLE001 — a failing run is recorded, the batch goes on
         out.error = traceback.format_exc(limit=20)
     out.seconds = time.perf_counter() - start
     return out
+
+
+def kept_series(ts: pd.DataFrame, series: str) -> pd.DataFrame | None:
+    """The part of a run's daily series a batch stores: all of it, the last day of every week (and
+    the run's last day), or none."""
+    if series == "none":
+        return None
+    if series == "weekly":
+        day = ts["day"].to_numpy()
+        return ts[((day + 1) % 7 == 0) | (day == day.max())].reset_index(drop=True)
+    return ts
 
 
 def run_row(

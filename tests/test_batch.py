@@ -287,3 +287,58 @@ def test_stored_metrics_come_back_as_numbers_even_when_the_first_run_had_none(tm
     assert runs["resolution_rate"].dtype.kind == "f" and runs["resolution_rate"].tolist()[1] == 0.5
     assert list(runs.columns).count("run_id") == 1
     assert load_timeseries(db, "e")["petitions"].tolist()[1] == 3
+
+
+@pytest.mark.parametrize("series, days", [("daily", 30), ("weekly", 5), ("none", 0)])
+def test_a_batch_keeps_as_much_of_the_series_as_asked_and_still_reports(tmp_path, series, days):
+    """--series weekly keeps each week's last day and the run's last day; none keeps only metrics."""
+    from cogov.experiments.report import write_report
+    from cogov.experiments.store import load_runs, load_timeseries
+
+    db = tmp_path / "s.db"
+    args = [
+        "compare",
+        "--scenarios",
+        "administrative_only,co_governance",
+        "--replicates",
+        "2",
+        "--steps",
+        "30",
+        "--set",
+        "population.residents=500",
+        "--db",
+        str(db),
+        "--no-report",
+        "--workers",
+        "1",
+    ]
+    r = CliRunner().invoke(main, [*args, "--series", series])
+    assert r.exit_code == 0, r.output
+    store = sqlite_utils.Database(db)
+    ts = load_timeseries(store, "compare")
+    assert len(load_runs(store, "compare")) == 4
+    assert len(ts) == 4 * days
+    if series == "weekly":
+        assert sorted(set(ts["day"])) == [6, 13, 20, 27, 29]
+    paths = write_report(store, "compare", tmp_path / "out", lang="en")
+    assert paths["html"].is_file()
+    again = CliRunner().invoke(main, [*args, "--series", "daily" if series != "daily" else "none"])
+    assert again.exit_code == 2 and "different design" in again.output  # resuming keeps the series choice
+
+
+def test_a_stored_series_reads_back_exactly(tmp_path):
+    """The writer's fast path (one float array a run) loses nothing: whole numbers stay whole, NaN is none."""
+    from cogov.experiments.runs import RunSpec, run_row
+    from cogov.experiments.store import load_timeseries, open_db, record_run
+    from cogov.model import load_scenario, simulate
+
+    sc = load_scenario("co_governance", {"population.residents": 500})
+    result = simulate(sc.params, seed=3, steps=40)
+    ts = result.timeseries.copy()
+    ts.loc[5, "resolution_rate"] = float("nan")
+    db = open_db(tmp_path / "t.db")
+    spec = RunSpec(experiment="e", point="p", scenario="co_governance", overrides=(), replicate=0, seed=3, steps=40)
+    record_run(db, run_row(spec, sc.resolved(), 0.1, "test"), result.metrics, ts)
+    back = load_timeseries(db, "e")[list(ts.columns)]
+    pd.testing.assert_frame_equal(back, ts.apply(pd.to_numeric), check_dtype=False)  # a rate not yet known is NaN
+    assert db.execute("select typeof(day), typeof(petitions) from timeseries limit 1").fetchone() == ("integer", "integer")

@@ -6,7 +6,7 @@ import click
 
 from ...model import DEFAULT_STEPS
 from ..paths import DEFAULT_DB, RESULTS
-from .common import engine_options, err, fail, report_experiment, run_batch
+from .common import engine_options, err, fail, report_experiment, run_batch, series_option
 
 HEADLINE = [
     "administrative_only",
@@ -51,6 +51,7 @@ HEADLINE = [
     help="The matched budget in ¥ per 10k residents a year (default: the mean of the presets' own).",
 )
 @click.option("--yes", is_flag=True, help="Run a design of more than 100,000 runs.")
+@series_option
 @engine_options
 def compare(
     replicates,
@@ -62,6 +63,7 @@ def compare(
     matched,
     budget,
     yes,
+    series,
     db,
     workers,
     engine_name,
@@ -93,6 +95,7 @@ def compare(
                 "master_seed": master_seed,
                 "steps": steps,
                 "set": fixed,
+                "series": series,
             },
             "cogov compare",
             yes=yes,
@@ -123,13 +126,21 @@ def compare(
 @click.argument("design_ref", metavar="DESIGN")
 @click.option("--replicates", type=click.IntRange(1, 10_000), default=None, help="Override the design's replicates.")
 @click.option("--yes", is_flag=True, help="Run a design of more than 100,000 runs.")
+@click.option(
+    "--series",
+    type=click.Choice(["daily", "weekly", "none"]),
+    default=None,
+    help="Daily series to store, if not the design's own `series` [default: daily].",
+)
 @engine_options
-def sweep(design_ref, replicates, yes, db, workers, engine_name, scheduler, lang, no_report):
+def sweep(design_ref, replicates, yes, series, db, workers, engine_name, scheduler, lang, no_report):
     """Run an experiment design (a file, or a name in experiments/designs/)."""
     from ..design import DesignError, load_design
 
     try:
         design = load_design(design_ref, replicates, yes)
+        if series is not None:
+            design = design.model_copy(update={"series": series})
     except DesignError as e:
         fail(str(e))
         return

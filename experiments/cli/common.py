@@ -90,6 +90,16 @@ def engine_options(f):
     return f
 
 
+series_option = click.option(
+    "--series",
+    type=click.Choice(["daily", "weekly", "none"]),
+    default="daily",
+    show_default=True,
+    help="How much of each run's daily series the store keeps (the final metrics are always kept): every "
+    "day, the last day of each week, or none (smaller stores and faster batches; no time-series figures).",
+)
+
+
 def analysis_options(replicates: int, replicates_help: str):
     """The options every analysis command shares: replicates, days, master seed and fixed levers."""
 
