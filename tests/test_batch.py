@@ -341,4 +341,7 @@ def test_a_stored_series_reads_back_exactly(tmp_path):
     record_run(db, run_row(spec, sc.resolved(), 0.1, "test"), result.metrics, ts)
     back = load_timeseries(db, "e")[list(ts.columns)]
     pd.testing.assert_frame_equal(back, ts.apply(pd.to_numeric), check_dtype=False)  # a rate not yet known is NaN
-    assert db.execute("select typeof(day), typeof(petitions) from timeseries limit 1").fetchone() == ("integer", "integer")
+    assert db.execute("select typeof(day), typeof(petitions) from timeseries limit 1").fetchone() == (
+        "integer",
+        "integer",
+    )
