@@ -26,3 +26,12 @@ def test_report_and_app_read_the_schema():
         assert LABELS[name] == (OUTPUTS[name].zh, OUTPUTS[name].en)
         assert T("zh").metric(name) == OUTPUTS[name].zh and T("en").metric(name) == OUTPUTS[name].en
     assert label("no_such_metric", "zh") == "no_such_metric"
+
+
+def test_the_outputs_page_is_generated_from_the_schema():
+    from pathlib import Path
+
+    from cogov.experiments.docs_gen import outputs_markdown
+
+    page = Path(__file__).resolve().parents[1] / "docs" / "outputs.md"
+    assert page.read_text(encoding="utf-8") == outputs_markdown(), "docs/outputs.md is stale: run `make docs`"
