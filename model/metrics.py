@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import mesa
 import numpy as np
 
 from .disputes import Handler, State
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
 
 
 def _state(s: State):
-    return lambda m: int(np.count_nonzero(m.disputes.view("state") == s))
+    return lambda m: int(m.state_counts[s])
 
 
 def _group_mean(values: np.ndarray, group: np.ndarray, g: int) -> float | None:
@@ -106,6 +107,17 @@ def office_backlog(m: CogovModel) -> int:
 def worker_utilization(m: CogovModel) -> float | None:
     avail = sum(gw.hours_available for gw in m.grid_workers)
     return float(sum(gw.hours_used for gw in m.grid_workers) / avail) if avail > 0 else None
+
+
+class DailyCollector(mesa.DataCollector):
+    """Mesa's collector for the daily series, without its copy of every value (the reporters
+    return numbers, which nothing can change afterwards) and with the disputes counted by state
+    once a day (``model.state_counts``) for the ten state reporters."""
+
+    def collect(self, model: Any) -> None:
+        model.state_counts = np.bincount(model.disputes.view("state"), minlength=len(State))
+        for var, reporter in self.model_reporters.items():
+            self.model_vars[var].append(reporter(model))
 
 
 DAILY_REPORTERS: dict[str, Any] = {

@@ -19,11 +19,11 @@ from .agents import (
 from .arising import CategoryTables, arise
 from .costs import Costs, accrue, allocate
 from .discovery import discover
-from .disputes import DisputeTable, EventLog, Handler
+from .disputes import DisputeTable, EventLog, Handler, State
 from .escalation import escalate
 from .feedback import update_residents
 from .handling import handle
-from .metrics import DAILY_REPORTERS
+from .metrics import DAILY_REPORTERS, DailyCollector
 from .params import CATEGORIES, HANDLERS, Params
 from .reforms import apply_reforms
 from .routing import route_pending
@@ -91,7 +91,8 @@ class CogovModel(mesa.Model):
         self._build_handlers()
         self.configure(p)
         self.tally_residents()
-        self.datacollector = mesa.DataCollector(model_reporters=DAILY_REPORTERS)
+        self.state_counts = np.zeros(len(State), dtype=np.int64)  # set by the collector each day
+        self.datacollector = DailyCollector(model_reporters=DAILY_REPORTERS)
 
     # --- set-up -------------------------------------------------------------------------------
     def _build_handlers(self) -> None:
