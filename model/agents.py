@@ -173,10 +173,10 @@ class GridWorker(QueueHandler):
         p = self.model.p.grid
         return self.fte * p.hours_per_day * (1.0 - self.model.admin_burden()) * self.model.campaign_factor()
 
-    def plan_day(self) -> None:
-        """Split today's hours: on-the-spot mediation of queued cases first, visits with the rest."""
+    def plan_day(self, hours: float) -> None:
+        """Split today's `hours` (`hours()`, the same for every grid): on-the-spot mediation of
+        queued cases first, visits with the rest."""
         p = self.model.p.grid
-        hours = self.hours()
         self.hours_available += hours
         spent, self.owed_hours = min(hours, self.owed_hours), max(0.0, self.owed_hours - hours)
         self.hours_used += spent

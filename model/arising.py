@@ -68,14 +68,31 @@ class CategoryTables:
         )
 
 
-def shock_multipliers(model: CogovModel) -> np.ndarray:
-    """Phase 1: [grid, category] incidence multipliers of the shocks active today."""
+def shock_multipliers(model: CogovModel, active: tuple[int, ...]) -> np.ndarray:
+    """Phase 1: [grid, category] incidence multipliers of the shocks active today (their indices)."""
     mult = np.ones((model.world.n_grids, len(CATEGORIES)))
-    for s in model.p.shocks:
-        if s.start <= model.day < s.start + s.duration:
-            grids = slice(None) if s.grids == "all" else s.grids
-            mult[grids, C[s.category]] *= s.multiplier
+    for i in active:
+        s = model.p.shocks[i]
+        grids = slice(None) if s.grids == "all" else s.grids
+        mult[grids, C[s.category]] *= s.multiplier
     return mult
+
+
+def _rates(model: CogovModel) -> tuple[np.ndarray, np.ndarray, float]:
+    """Today's rate weights [group, grid, category], the special residents' extra public-order
+    weight [group, grid], and the highest rate any resident can have. They change only with the
+    active shocks or the parameters (a reform), so they are kept until one of those changes."""
+    active = tuple(i for i, s in enumerate(model.p.shocks) if s.start <= model.day < s.start + s.duration)
+    cached = model.arising_rates
+    if cached is not None and cached[0] == active and cached[1] is model.p:
+        return cached[2]
+    tab = model.categories
+    weights = tab.group_mult[:, None, :] * shock_multipliers(model, active)[None, :, :] * tab.base[None, None, :]
+    special_extra = weights[:, :, C["public_order"]] * (model.p.population.special_public_order_mult - 1.0)
+    gain = model.p.disputes.grievance_gain
+    max_rate = float((weights.sum(axis=2) + np.maximum(special_extra, 0)).max() * (1 + gain))
+    model.arising_rates = (active, model.p, (weights, special_extra, max_rate))
+    return weights, special_extra, max_rate
 
 
 def arise(model: CogovModel) -> None:
@@ -85,12 +102,8 @@ def arise(model: CogovModel) -> None:
     position depends only on the day's candidate count: a lever acting elsewhere leaves the
     sequence of arising disputes as it was, except where it changes residents' grievance."""
     w, rng, tab = model.world, model.streams.arising, model.categories
-    special_mult = model.p.population.special_public_order_mult
-    # weights[group, grid, category]
-    weights = tab.group_mult[:, None, :] * shock_multipliers(model)[None, :, :] * tab.base[None, None, :]
-    special_extra = weights[:, :, C["public_order"]] * (special_mult - 1.0)
+    weights, special_extra, max_rate = _rates(model)
     gain = model.p.disputes.grievance_gain
-    max_rate = (weights.sum(axis=2) + np.maximum(special_extra, 0)).max() * (1 + gain)
     if max_rate <= 0:
         return
     k = rng.poisson(w.n * max_rate)

@@ -88,8 +88,9 @@ def _plan_visits(model: CogovModel):
     """Grid workers split their hours; returns a function: residents → chance their household is
     visited today, following the patrol strategy."""
     w, p = model.world, model.p.grid
+    hours = model.grid_workers[0].hours()
     for gw in model.grid_workers:
-        gw.plan_day()
+        gw.plan_day(hours)
     possible = np.array([gw.visit_hours for gw in model.grid_workers]) / p.hours_per_visit
     needed = w.grid_households / p.visit_cycle_days
     done = np.minimum(possible, needed)

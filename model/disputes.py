@@ -8,6 +8,7 @@ resident) table because their number grows as group-prone disputes recruit neigh
 from __future__ import annotations
 
 from enum import IntEnum
+from functools import cache
 from typing import Annotated, get_type_hints
 
 import numpy as np
@@ -187,9 +188,7 @@ class DisputeTable:
 
     def is_state(self, *states: State) -> np.ndarray:
         """Per dispute, whether it is in any of `states` (a lookup table, not a search)."""
-        wanted = np.zeros(len(State), bool)
-        wanted[list(states)] = True
-        return wanted[self.view("state")]
+        return _state_table(states)[self.view("state")]
 
     def in_state(self, *states: State) -> np.ndarray:
         """Indices of the disputes in any of `states`, in order."""
@@ -203,6 +202,14 @@ class DisputeTable:
         pd, pr = self.parties()
         total = np.bincount(pd, weights=values[pr], minlength=self.n)
         return total / np.maximum(self.view("n_parties"), 1)
+
+
+@cache
+def _state_table(states: tuple[State, ...]) -> np.ndarray:
+    wanted = np.zeros(len(State), bool)
+    wanted[list(states)] = True
+    wanted.flags.writeable = False
+    return wanted
 
 
 _FIELDS: dict[str, type] = {

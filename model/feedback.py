@@ -69,30 +69,43 @@ def shake_trust(model: CogovModel, parties: np.ndarray, loss: float) -> None:
 
 
 def update_residents(model: CogovModel) -> None:
-    p, rng = model.p, model.streams.volunteers
+    """Satisfaction and public spirit drift; volunteers join and leave. Works in place on scratch
+    arrays (the same arithmetic, in the same order, as the formulas in the comments)."""
+    p, rng, w = model.p, model.streams.volunteers, model.world
     fb, vol = p.feedback, p.volunteers
-    s = model.satisfaction
-    s += fb.satisfaction_relax * (p.population.baseline_satisfaction - fb.grievance_weight * model.grievance - s)
+    s, ps, v = model.satisfaction, model.public_spirit, model.volunteer
+    a, b = model.scratch
+    # s += relax × (baseline − weight × grievance − s)
+    np.multiply(model.grievance, fb.grievance_weight, out=a)
+    np.subtract(p.population.baseline_satisfaction, a, out=a)
+    a -= s
+    a *= fb.satisfaction_relax
+    s += a
     np.clip(s, 0, 1, out=s)
-    ps = model.public_spirit
-    v = model.volunteer
-    ps += (
-        vol.cultivation * fb.cultivation_spirit_rate * (1 - ps) - fb.spirit_decay * ps * ~v
-    )  # decays without participation
-    ps[v] += vol.spirit_gain_per_day * (1 - ps[v])
+    # ps += cultivation × rate × (1 − ps) − decay × ps × (not a volunteer); volunteers gain instead
+    np.subtract(1.0, ps, out=a)
+    a *= vol.cultivation * fb.cultivation_spirit_rate
+    np.multiply(ps, fb.spirit_decay, out=b)
+    vi = np.flatnonzero(v)
+    b[vi] = 0.0
+    a -= b
+    ps += a
+    ps[vi] += vol.spirit_gain_per_day * (1 - ps[vi])
     np.clip(ps, 0, 1, out=ps)
     np.clip(model.trust, 0, 1, out=model.trust)
     # volunteers: eligible residents join at a rate set by cultivation, slowing as the pool fills;
     # some stop each day, mediators more often when their committee is overloaded
-    w = model.world
     room = max(0.0, 1.0 - model.n_volunteers / (vol.max_share * w.n)) if vol.max_share > 0 else 0.0
     join_rate = (vol.base_recruit_rate + vol.cultivation * vol.recruit_rate) * room
-    load = np.array([orgs[0].load for orgs in model.orgs_by_community])[w.community[w.grid]]
-    drop_rate = vol.dropout_rate * (1 + vol.load_dropout * vol.mediator_share * load)
+    load = np.array([orgs[0].load for orgs in model.orgs_by_community])
+    drop_rate = vol.dropout_rate * (1 + vol.load_dropout * vol.mediator_share * load)  # per community
     u = rng.random(w.n)
-    joining = ~v & (ps >= vol.spirit_threshold) & (u < join_rate * model.participation_factor)
-    leaving = v & (u < drop_rate)
+    pf = model.participation_factor
+    cand = np.flatnonzero(u < join_rate * model.participation_max)  # a superset of those who pass
+    joining = cand[~v[cand] & (ps[cand] >= vol.spirit_threshold) & (u[cand] < join_rate * pf[cand])]
+    leaving = vi[u[vi] < drop_rate[model.res_community[vi]]]
     v[joining] = True
     v[leaving] = False
     model.participated[joining] = True
-    model.tally_residents()
+    model.count_volunteers(joining, leaving)
+    model.tally_spirit()

@@ -40,9 +40,9 @@ def _state(s: State):
     return lambda m: int(m.state_counts[s])
 
 
-def _group_mean(values: np.ndarray, group: np.ndarray, g: int) -> float | None:
-    sel = group == g
-    return float(values[sel].mean()) if sel.any() else None
+def _group_mean(m: CogovModel, values: np.ndarray, g: int) -> float | None:
+    members = m.group_members[g]
+    return float(values[members].mean()) if len(members) else None
 
 
 def judged(m: CogovModel) -> np.ndarray:
@@ -125,8 +125,8 @@ DAILY_REPORTERS: dict[str, Any] = {
     **{f"state_{s.name.lower()}": _state(s) for s in State},
     "resolution_rate": resolution_rate,
     "satisfaction_mean": lambda m: float(m.satisfaction.mean()),
-    "satisfaction_local": lambda m: _group_mean(m.satisfaction, m.world.group, LOCAL),
-    "satisfaction_migrant": lambda m: _group_mean(m.satisfaction, m.world.group, MIGRANT),
+    "satisfaction_local": lambda m: _group_mean(m, m.satisfaction, LOCAL),
+    "satisfaction_migrant": lambda m: _group_mean(m, m.satisfaction, MIGRANT),
     "trust_mean": lambda m: float(m.trust.mean()),
     "public_spirit_mean": lambda m: float(m.public_spirit.mean()),
     "volunteers": lambda m: m.n_volunteers,
@@ -141,7 +141,7 @@ DAILY_REPORTERS: dict[str, Any] = {
 
 def final_metrics(m: CogovModel) -> dict[str, Any]:
     """One flat record of the run's outcomes."""
-    ds, w, n = m.disputes, m.world, m.world.n
+    ds, n = m.disputes, m.world.n
     state = ds.view("state")
     resolved = state == State.RESOLVED
     disc = ds.view("discovered")
@@ -152,8 +152,7 @@ def final_metrics(m: CogovModel) -> dict[str, Any]:
     days = (ds.view("closed") - ds.view("arose"))[resolved]
     lag = (disc - ds.view("arose"))[known]
     sat = {
-        g: _group_mean(m.satisfaction, w.group, i)
-        for g, i in (("local", LOCAL), ("migrant", MIGRANT), ("elderly", ELDERLY))
+        g: _group_mean(m, m.satisfaction, i) for g, i in (("local", LOCAL), ("migrant", MIGRANT), ("elderly", ELDERLY))
     }
     local, migrant = sat["local"], sat["migrant"]
     cost = m.costs.total

@@ -30,7 +30,7 @@ from .routing import route_pending
 from .scenario import ScenarioError
 from .spread import grow_and_spread
 from .streams import Streams
-from .world import MIGRANT, build_world
+from .world import GROUPS, MIGRANT, build_world
 
 
 def _beta(rng: np.random.Generator, mean: float, n: int, concentration: float) -> np.ndarray:
@@ -88,6 +88,10 @@ class CogovModel(mesa.Model):
         self._residents: dict[int, Resident] = {}
         self.reforms_due = sorted(p.reforms, key=lambda r: r.day)
         self.reforms_applied: list[tuple[int, dict]] = []  # (day, levers set)
+        self.res_community = w.community[w.grid]
+        self.group_members = [np.flatnonzero(w.group == g) for g in range(len(GROUPS))]
+        self.scratch = (np.empty(n), np.empty(n))  # work arrays of the daily phases
+        self.arising_rates: tuple | None = None  # kept by `arising._rates` until the shocks or parameters change
         self._build_handlers()
         self.configure(p)
         self.tally_residents()
@@ -107,7 +111,7 @@ class CogovModel(mesa.Model):
             for c in office.categories:
                 self._office_by_category[c] = office
         self.petition_office = PetitionOffice(self)
-        community_pop = np.bincount(w.community[w.grid], minlength=w.n_communities)
+        community_pop = np.bincount(self.res_community, minlength=w.n_communities)
         self.orgs_by_community = [
             [SocialOrganization(self, kind, c, community_pop[c] / w.n) for kind in SocialOrganization.KINDS]
             for c in range(w.n_communities)
@@ -124,6 +128,7 @@ class CogovModel(mesa.Model):
         self.categories = CategoryTables.build(p, np.bincount(w.group, minlength=3) / w.n)
         self.fit_table = np.array([[getattr(getattr(p.fit, h), c) for c in CATEGORIES] for h in HANDLERS])
         self.participation_factor = np.where(w.group == MIGRANT, p.population.migrant_participation, 1.0)
+        self.participation_max = float(self.participation_factor.max(initial=0.0))
         load = self.categories.base
         for office in self.offices:
             idx = list(office.categories)
@@ -192,16 +197,29 @@ class CogovModel(mesa.Model):
         return (float(self.p.channels.hotline) + float(self.p.self_governance.deliberation)) / 2
 
     def tally_residents(self) -> None:
+        """Count volunteers by building and community, and the communities' public spirit."""
         w = self.world
-        vb = np.bincount(w.building[self.volunteer], minlength=len(w.bld_first))
-        self.volunteers_in_building = vb
-        vg = np.bincount(w.grid[self.volunteer], minlength=w.n_grids)
-        self.volunteers_in_community = np.bincount(w.community, weights=vg, minlength=w.n_communities)
-        self.n_volunteers = int(vb.sum())
-        comm_of = w.community[w.grid]
-        self.community_spirit = np.bincount(
-            comm_of, weights=self.public_spirit, minlength=w.n_communities
-        ) / np.bincount(comm_of, minlength=w.n_communities)
+        self.volunteers_in_building = np.bincount(w.building[self.volunteer], minlength=len(w.bld_first))
+        self.volunteers_in_community = np.bincount(
+            self.res_community[self.volunteer], minlength=w.n_communities
+        ).astype(float)
+        self.n_volunteers = int(self.volunteer.sum())
+        self.community_size = np.bincount(self.res_community, minlength=w.n_communities)
+        self.community_first = w.grid_first[np.searchsorted(w.community, np.arange(w.n_communities))]
+        self.tally_spirit()
+
+    def count_volunteers(self, joining: np.ndarray, leaving: np.ndarray) -> None:
+        """Keep the volunteer counts as residents join and leave (whole numbers: exact)."""
+        b, c = self.world.building, self.res_community
+        np.add.at(self.volunteers_in_building, b[joining], 1)
+        np.subtract.at(self.volunteers_in_building, b[leaving], 1)
+        np.add.at(self.volunteers_in_community, c[joining], 1.0)
+        np.subtract.at(self.volunteers_in_community, c[leaving], 1.0)
+        self.n_volunteers += len(joining) - len(leaving)
+
+    def tally_spirit(self) -> None:
+        """Each community's mean public spirit (its residents are one contiguous range)."""
+        self.community_spirit = np.add.reduceat(self.public_spirit, self.community_first) / self.community_size
 
     def resident(self, i: int) -> Resident:
         """Resident i as a Mesa agent (created on first request)."""
