@@ -29,7 +29,7 @@ def discover(model: CogovModel) -> None:
         return
     ini = ds.initiator[latent]
     inten = ds.intensity[latent]
-    trust = ds.party_mean(model.trust)[latent]
+    trust = ds.party_mean(model.trust, latent)
     ch = p.channels
     apathy = 1 - ch.apathy_weight * (1 - model.public_spirit[ini])
     channel = 1 + (ch.hotline_boost if ch.hotline else 0.0)

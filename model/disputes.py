@@ -197,11 +197,14 @@ class DisputeTable:
     def state_counts(self) -> np.ndarray:
         return np.bincount(self.view("state"), minlength=len(State))
 
-    def party_mean(self, values: np.ndarray) -> np.ndarray:
-        """Mean of a per-resident array over each dispute's parties."""
+    def party_mean(self, values: np.ndarray, ids: np.ndarray) -> np.ndarray:
+        """Mean of a per-resident array over the parties of each dispute in `ids` (sorted)."""
         pd, pr = self.parties()
-        total = np.bincount(pd, weights=values[pr], minlength=self.n)
-        return total / np.maximum(self.view("n_parties"), 1)
+        wanted = np.zeros(self.n, bool)
+        wanted[ids] = True
+        rows = np.flatnonzero(wanted[pd])
+        total = np.bincount(pd[rows], weights=values[pr[rows]], minlength=self.n)[ids]
+        return total / np.maximum(self.n_parties[ids], 1)
 
 
 @cache

@@ -26,7 +26,7 @@ def escalate(model: CogovModel) -> None:
     if len(cand) == 0:
         return
     inten = ds.intensity[cand]
-    trust = ds.party_mean(model.trust)[cand]
+    trust = ds.party_mean(model.trust, cand)
     over = np.clip((inten - p.threshold) / max(1 - p.threshold, 1e-9), 0, 1)
     hazard = p.rate * over * (1 - trust) * (1 - p.voice_relief * model.voice_channels())
     group = (ds.n_parties[cand] >= p.group_parties) & (inten >= p.group_intensity)

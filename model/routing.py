@@ -25,7 +25,7 @@ import numpy as np
 from .disputes import Handler, State
 from .feedback import experience
 from .params import CATEGORIES
-from .success import success_prob
+from .success import party_trust, success_prob
 
 if TYPE_CHECKING:
     from .agents import QueueHandler
@@ -115,9 +115,10 @@ def next_handler(model: CogovModel, d: int) -> Handler:
         options = _untried(model, d, kinds) or [(k, h) for k in kinds if (h := available(model, d, k)) is not None]
         u, pick = rng.random(), rng.random()  # drawn together, so the stream does not depend on the branch
         if u < p.routing.routing_accuracy:  # the best expected success, discounted by the wait
-            half_life = p.feedback.timeliness_days
+            half_life, trust = p.feedback.timeliness_days, party_trust(model, d)
             return max(
-                options, key=lambda kh: success_prob(model, d, kh[0], kh[1]) * 0.5 ** (kh[1].wait() / half_life)
+                options,
+                key=lambda kh: success_prob(model, d, kh[0], kh[1], trust) * 0.5 ** (kh[1].wait() / half_life),
             )[0]
         return options[int(pick * len(options))][0]
     return Handler.OFFICE

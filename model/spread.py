@@ -22,7 +22,7 @@ def grow_and_spread(model: CogovModel) -> None:
     state = ds.view("state")
     waiting = ds.in_state(*WAITING_STATES)
     if len(waiting):
-        trust = ds.party_mean(model.trust)[waiting]
+        trust = ds.party_mean(model.trust, waiting)
         rate = model.categories.growth[ds.category[waiting]] * (1 + p.low_trust_growth * (1 - trust))
         ds.intensity[waiting] = np.minimum(1.0, ds.intensity[waiting] + rate)
 

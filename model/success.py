@@ -17,8 +17,17 @@ _FIT_KEY = {Handler.GRID: "grid", Handler.MEDIATION: "mediation", Handler.FORUM:
 assert set(_FIT_KEY.values()) == set(HANDLERS)
 
 
+_FIT_ROW = {kind: HANDLERS.index(key) for kind, key in _FIT_KEY.items()}
+
+
 def fit(model: CogovModel, kind: Handler, category: int) -> float:
-    return model.fit_table[HANDLERS.index(_FIT_KEY[kind]), category]
+    return model.fit_table[_FIT_ROW[kind], category]
+
+
+def party_trust(model: CogovModel, d: int) -> float:
+    """The parties' mean trust in government."""
+    parties = model.disputes.party_lists[d]
+    return float(sum(model.trust[r] for r in parties) / len(parties))
 
 
 def _single(model: CogovModel, d: int, kind: Handler, handler: QueueHandler, trust: float, rigid_ok: bool) -> float:
@@ -33,17 +42,18 @@ def _single(model: CogovModel, d: int, kind: Handler, handler: QueueHandler, tru
     return prob
 
 
-def success_prob(model: CogovModel, d: int, kind: Handler, handler: QueueHandler) -> float:
+def success_prob(model: CogovModel, d: int, kind: Handler, handler: QueueHandler, trust: float | None = None) -> float:
     """The chance an attempt by `handler` (of `kind`) settles case d.
 
     Fit is the chance of settling an easy case; intensity makes a case harder, less so for a skilled
     handler the parties trust. Joint handling is led by whichever partner (office, or social
     organisation lent the office's rigid power) would do better, less a coordination cost: it
     cannot beat its best partner unless `routing.joint_synergy` says so. A migrant's case is taken
-    up as a local's only with probability `population.migrant_access` (居住证)."""
+    up as a local's only with probability `population.migrant_access` (居住证). `trust` is the
+    parties' (`party_trust`), when the caller has it."""
     ds, p = model.disputes, model.p
-    parties = ds.party_lists[d]
-    trust = float(sum(model.trust[r] for r in parties) / len(parties))
+    if trust is None:
+        trust = party_trust(model, d)
     if kind == Handler.JOINT:
         prob = _single(model, d, Handler.OFFICE, handler, trust, rigid_ok=True)
         org = joint_partner(model, d)
