@@ -101,7 +101,7 @@ class DisputeTable:
         self.n = 0
         self._cap = capacity
         for name, dtype in _FIELDS.items():
-            setattr(self, name, np.zeros(capacity, dtype))
+            setattr(self, name, np.full(capacity, _NEW.get(name, 0), dtype))
         self.party_d = np.zeros(capacity * 2, np.int32)
         self.party_r = np.zeros(capacity * 2, np.int32)
         self.n_party_rows = 0
@@ -114,7 +114,7 @@ class DisputeTable:
         if cap != self._cap:
             for name in _FIELDS:
                 old = getattr(self, name)
-                new = np.zeros(cap, old.dtype)
+                new = np.full(cap, _NEW.get(name, 0), old.dtype)  # rows not yet added hold a new dispute's values
                 new[: self.n] = old[: self.n]
                 setattr(self, name, new)
             self._cap = cap
@@ -122,32 +122,17 @@ class DisputeTable:
     def add(self, category, grid, intensity, rigid, day, parties: list[np.ndarray]) -> np.ndarray:
         """Append disputes (vectors of equal length); `parties` is one array of residents each."""
         k = len(category)
-        ids = np.arange(self.n, self.n + k)
+        rows = slice(self.n, self.n + k)
         self._grow(self.n + k)
         self.n += k
-        for name, value in (("category", category), ("grid", grid), ("intensity", intensity), ("rigid", rigid)):
-            getattr(self, name)[ids] = value
-        self.state[ids] = State.LATENT
-        self.arose[ids] = day
-        for name in (
-            "discovered",
-            "closed",
-            "found_by",
-            "handler",
-            "handler_id",
-            "partner_id",
-            "resolved_by",
-            "known_since",
-        ):
-            getattr(self, name)[ids] = -1
-        for name in ("transfers", "handoffs", "attempts", "tried", "ready", "petitions", "leapfrogs", "superficial"):
-            getattr(self, name)[ids] = 0
-        for name in ("priority", "via_hotline", "reached_office", "group_incident"):
-            getattr(self, name)[ids] = False
+        sizes = [len(p) for p in parties]
+        self.category[rows], self.grid[rows], self.intensity[rows], self.rigid[rows] = category, grid, intensity, rigid
+        self.arose[rows] = day
         self.party_lists.extend(p.tolist() for p in parties)
-        self.initiator[ids] = [p[0] for p in parties]
-        self.n_parties[ids] = [len(p) for p in parties]
-        rows_d = np.repeat(ids, [len(p) for p in parties])
+        self.initiator[rows] = [p[0] for p in parties]
+        self.n_parties[rows] = sizes
+        ids = np.arange(rows.start, rows.stop)
+        rows_d = np.repeat(ids, sizes)
         self.add_parties(rows_d, np.concatenate(parties) if parties else np.empty(0, np.int32))
         return ids
 
@@ -215,6 +200,13 @@ def _state_table(states: tuple[State, ...]) -> np.ndarray:
     return wanted
 
 
+# What a newly added dispute holds, besides what `add` sets; every other field starts at 0 or False.
+_NEW: dict[str, int] = {
+    "state": State.LATENT,
+    **dict.fromkeys(
+        ("discovered", "closed", "found_by", "handler", "handler_id", "partner_id", "resolved_by", "known_since"), -1
+    ),
+}
 _FIELDS: dict[str, type] = {
     name: hint.__metadata__[0] for name, hint in get_type_hints(DisputeTable, include_extras=True).items()
 }
