@@ -17,6 +17,7 @@ from .disputes import Handler
 from .world import GROUPS
 
 if TYPE_CHECKING:
+    from .directives import GridPlan
     from .model import CogovModel
 
 # Government offices at street level and the categories each is competent for (DESIGN §2,
@@ -72,6 +73,7 @@ class QueueHandler(mesa.Agent):
     def __init__(self, model: CogovModel):
         super().__init__(model)
         self.queue: list[int] = []
+        self.first: set[int] = set()  # cases a player chose to take before the rest (`model.directives`)
         self.credit = 0.0
         self.record = (
             model.p.population.initial_trust
@@ -122,10 +124,13 @@ class QueueHandler(mesa.Agent):
             inten = ds.intensity[ready]
             order = np.lexsort((-inten, ~prio))
             ready = [ready[i] for i in order]
+        if self.first:
+            ready = [d for d in ready if d in self.first] + [d for d in ready if d not in self.first]
         chosen = ready[:n]
         if chosen:
             picked = set(chosen)
             self.queue = [d for d in self.queue if d not in picked]
+            self.first -= picked
         self.credit -= len(chosen)
         return chosen
 
@@ -164,6 +169,7 @@ class GridWorker(QueueHandler):
         self.visit_hours = 0.0
         self.hours_used = 0.0
         self.hours_available = 0.0
+        self.plan: GridPlan | None = None  # a player's split of the day; None: the rules
 
     @property
     def fte(self) -> float:
@@ -175,14 +181,22 @@ class GridWorker(QueueHandler):
 
     def plan_day(self, hours: float) -> None:
         """Split today's `hours` (`hours()`, the same for every grid): on-the-spot mediation of
-        queued cases first, visits with the rest."""
-        p = self.model.p.grid
+        queued cases first, visits with the rest; a player's `plan` may put off paperwork and cap
+        the mediation."""
+        p, plan = self.model.p.grid, self.plan
         self.hours_available += hours
         spent, self.owed_hours = min(hours, self.owed_hours), max(0.0, self.owed_hours - hours)
         self.hours_used += spent
         hours -= spent
+        if plan is not None and plan.paperwork < 1.0:  # paperwork put off lends hours from the next days
+            burden = self.model.admin_burden()
+            put_off = (1.0 - plan.paperwork) * (hours + spent) * burden / (1.0 - burden)
+            hours += put_off
+            self.owed_hours += put_off
+            self.hours_available += put_off
         ready = int(np.sum(self.model.disputes.ready[self.queue] <= self.model.day)) if self.queue else 0
-        self.mediation_slots = min(ready, int(hours // p.hours_per_mediation))
+        cap = hours if plan is None else plan.mediation * hours
+        self.mediation_slots = min(ready, int(cap // p.hours_per_mediation))
         self.visit_hours = hours - self.mediation_slots * p.hours_per_mediation
         self.hours_used += self.mediation_slots * p.hours_per_mediation
 

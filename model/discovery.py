@@ -101,11 +101,41 @@ def _plan_visits(model: CogovModel):
     if p.patrol_strategy == "risk_targeted":
         risk = model.grievance + p.risk_floor
         grid_risk = np.bincount(w.grid, weights=risk, minlength=w.n_grids) / np.maximum(w.grid_size, 1)
+
         # visits go to households in proportion to their members' grievance (data-driven targeting)
-        return lambda res: np.minimum(
-            1.0, done[w.grid[res]] / w.grid_households[w.grid[res]] * risk[res] / grid_risk[w.grid[res]]
-        )
-    return lambda res: np.minimum(1.0, done[w.grid[res]] / np.maximum(w.grid_households[w.grid[res]], 1))
+        def rule(res):
+            return np.minimum(
+                1.0, done[w.grid[res]] / w.grid_households[w.grid[res]] * risk[res] / grid_risk[w.grid[res]]
+            )
+    else:
+
+        def rule(res):
+            return np.minimum(1.0, done[w.grid[res]] / np.maximum(w.grid_households[w.grid[res]], 1))
+
+    targeted = np.array([gw.plan is not None and gw.plan.visit_first == "known_trouble" for gw in model.grid_workers])
+    return _trouble_first(model, done, targeted, rule) if targeted.any() else rule
+
+
+KNOWN_OPEN = (State.KNOWN, State.QUEUED, State.IN_HANDLING, State.FAILED, State.CLOSED_SUPERFICIALLY, State.PETITION)
+
+
+def _trouble_first(model: CogovModel, done: np.ndarray, targeted: np.ndarray, rule):
+    """Grid workers told to visit known trouble first (`GridPlan.visit_first`): today's visits go
+    to households in buildings where a party of a known open case lives, the rest to the others."""
+    w, ds = model.world, model.disputes
+    pd, pr = ds.parties()
+    trouble = np.zeros(len(w.bld_first), bool)
+    trouble[w.building[pr[ds.is_state(*KNOWN_OPEN)[pd]]]] = True
+    hh_building = w.building[w.hh_first]
+    focus = np.bincount(w.hh_grid, weights=trouble[hh_building], minlength=w.n_grids)
+    first = np.minimum(1.0, done / np.maximum(focus, 1))
+    rest = np.maximum(0.0, done - focus) / np.maximum(w.grid_households - focus, 1)
+
+    def visit(res):
+        g = w.grid[res]
+        return np.where(targeted[g], np.where(trouble[w.building[res]], first[g], rest[g]), rule(res))
+
+    return visit
 
 
 def _help_from_neighbours(community: np.ndarray, spare: np.ndarray, deficit: np.ndarray) -> np.ndarray:

@@ -36,7 +36,7 @@ def escalate(model: CogovModel) -> None:
         _group_incident(model, int(d))
     leap = (inten >= p.leapfrog_intensity) & (trust < p.leapfrog_trust)
     for d, lf in zip(cand[petition], leap[petition]):
-        _petition(model, int(d), bool(lf))
+        file_petition(model, int(d), bool(lf))
 
 
 def _leave_queue(model: CogovModel, d: int) -> None:
@@ -50,7 +50,8 @@ def _leave_queue(model: CogovModel, d: int) -> None:
         model.log(d, model.day, "discovered", detail=Finder.ESCALATION.name.lower())
 
 
-def _petition(model: CogovModel, d: int, leapfrog: bool) -> None:
+def file_petition(model: CogovModel, d: int, leapfrog: bool = False) -> None:
+    """The parties of case d take it to the petition office (a leapfrog petition skips a level)."""
     ds = model.disputes
     _leave_queue(model, d)
     ds.petitions[d] += 1
