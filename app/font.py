@@ -10,6 +10,7 @@ from ..experiments.report import LABELS
 from ..model.levers import lever_table
 from ..model.scenario import load_scenario, presets
 from . import text
+from .classroom.words import WORDS
 
 
 def _ui_strings() -> str:
@@ -26,6 +27,7 @@ def _ui_strings() -> str:
         text.UNIT_TEXT,
         text.CATEGORY_TEXT,
         LABELS,
+        WORDS,
     ]
     parts = [label for table in tables for pair in table.values() for label in pair]
     parts += [lv.zh for lv in lever_table()]

@@ -76,8 +76,8 @@ def test_the_wheel_runs_a_preset_without_the_checkout(tmp_path):
     )
     assert out.returncode == 0, out.stderr
     assert (work / "results" / "cogov.db").is_file()
-    # the classroom page loads from the installed package too (its .vue templates are package data)
+    # the pages load from the installed package too (their .vue templates are package data)
     page = subprocess.run(
-        [str(python), "-c", "import cogov.app.page as p; print(p.__file__)"], cwd=work, capture_output=True, text=True
+        [str(python), "-c", "import cogov.app.site as p; print(p.__file__)"], cwd=work, capture_output=True, text=True
     )
     assert page.returncode == 0 and page.stdout.startswith(site), page.stderr

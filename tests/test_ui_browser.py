@@ -46,8 +46,9 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve(log_path: Path):
-    """`cogov ui` on a free loopback port, its output in `log_path`; yields its address."""
+def serve(log_path: Path, env: dict[str, str] | None = None):
+    """`cogov ui` on a free loopback port (with `env` added to its environment), its output in
+    `log_path`; yields its address and process id."""
     port = _free_port()
     log_path.parent.mkdir(exist_ok=True)
     with open(log_path, "w") as log:
@@ -58,6 +59,7 @@ def serve(log_path: Path):
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            env={**os.environ, **(env or {})},
         )
         url = f"http://127.0.0.1:{port}/"
         deadline = time.monotonic() + 180

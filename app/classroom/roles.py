@@ -216,7 +216,8 @@ def parse(seat: Seat, raw: Any, model: CogovModel, shown: dict[str, Any]) -> dic
         if unknown:
             raise DecisionError(f"`{sorted(unknown)[0]}`: the leader decides {', '.join(LEADER_LEVERS)}")
         try:
-            with_levers(model.p, raw)
+            if raw:  # nothing changed is a decision too: the levers stay
+                with_levers(model.p, raw)
         except ValueError as e:
             raise DecisionError(str(e)) from None
         return dict(raw)

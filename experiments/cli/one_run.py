@@ -162,11 +162,24 @@ def levers(markdown):
     "--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language the page opens in."
 )
 def ui(host, port, lang):
-    """Start the classroom web app in the browser (Solara)."""
+    """Start the classroom web app in the browser (Solara): a run to watch at /, a participatory
+    classroom at /class (the teacher, with the key printed here) and /join (students)."""
     import os
+    import secrets
 
-    os.environ["COGOV_LANG"] = lang
-    os.environ["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "False"  # a classroom page phones nobody
+    if port == 0:
+        port = _free_port(host)
+    key = os.environ.get("COGOV_TEACHER_KEY") or secrets.token_urlsafe(9)
+    public = os.environ.get("COGOV_PUBLIC_URL") or f"http://{_reachable_address(host)}:{port}"
+    os.environ.update(
+        COGOV_LANG=lang,
+        COGOV_TEACHER_KEY=key,
+        COGOV_PUBLIC_URL=public,
+        SOLARA_TELEMETRY_MIXPANEL_ENABLE="False",  # a classroom page phones nobody
+    )
+    click.echo(
+        f"cogov ui: {public}/\n  classroom, teacher: {public}/class?key={key}\n  classroom, students: {public}/join"
+    )
     os.execv(
         sys.executable,
         [
@@ -174,7 +187,7 @@ def ui(host, port, lang):
             "-m",
             "solara",
             "run",
-            "cogov.app.page",
+            "cogov.app.site",
             "--host",
             host,
             "--port",
@@ -186,3 +199,26 @@ def ui(host, port, lang):
             "warning",
         ],
     )
+
+
+def _free_port(host: str) -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind((host, 0))
+        return s.getsockname()[1]
+
+
+def _reachable_address(host: str) -> str:
+    """The address other machines reach this one at: `host`, or for a wildcard the address of
+    the interface that routes outwards (found without sending a packet)."""
+    import socket
+
+    if host not in ("0.0.0.0", "::", ""):
+        return f"[{host}]" if ":" in host else host
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        try:
+            s.connect(("10.255.255.255", 1))
+            return s.getsockname()[0]
+        except OSError:
+            return "127.0.0.1"
