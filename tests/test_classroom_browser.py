@@ -147,6 +147,7 @@ def test_a_session_from_joining_to_the_debrief(server, browser):
     assert "Wang" in summary and "（规则代演）" in summary
     teacher.pg.get_by_role("button", name="存入结果库").click()
     teacher.pg.locator(".v-alert").filter(has_text=f"classroom-{code}").wait_for()
+    teacher.pg.get_by_text("课程结束：复盘").scroll_into_view_if_needed()
     teacher.pg.screenshot(path=str(SHOTS / "classroom-debrief.png"))
     for tab in (teacher, leader, grid, mediator):
         tab.close()
