@@ -118,6 +118,14 @@ def test_a_session_from_joining_to_the_debrief(server, browser):
     teacher.pg.get_by_role("button", name="结束本轮并推进").click()
     for tab in (teacher, leader, grid, mediator):
         tab.wait_text("第 2 / 2 轮")
+    teacher.pg.locator(".cogov-saved").filter(has_text=f"classroom-{code}").wait_for()  # saved every round
+
+    grid.pg.get_by_role("button", name="English").click()  # each page in its own language
+    grid.wait_text("Your role: Grid worker")
+    grid.pg.get_by_role("button", name="Send my decision").wait_for()
+    assert "第 2 / 2 轮" in teacher.text()  # the teacher's page keeps its own
+    grid.pg.get_by_role("button", name="中文").click()
+    grid.wait_text("你的角色：网格员")
 
     grid.pg.reload()  # a reload comes back to the same seat
     grid.pg.locator(".cogov-role").wait_for()

@@ -20,6 +20,7 @@ import solara
 from solara.alias import rv
 
 from ...experiments.paths import DEFAULT_DB
+from ...experiments.store import StoreError
 from ...model.disputes import Handler, State
 from ...model.scenario import presets
 from ..browser import PlotlyChart
@@ -195,6 +196,12 @@ def Console(room: Room, w: Words):
 @solara.component
 def Session(room: Room, w: Words, url: str, version: int):
     """The left column: how to join, the round and its deadline, the buttons, who sits where."""
+    saved = solara.use_reactive(None)
+
+    def advance():  # every round closed is saved at once: a server that dies loses no finished round
+        room.advance()
+        saved.set(save(room, w))
+
     with solara.Div(classes=["cogov-join"]):
         with solara.Div():
             solara.Text(w("room_code"))
@@ -215,8 +222,11 @@ def Session(room: Room, w: Words, url: str, version: int):
             solara.Text(w("time_left"))
             Countdown(seconds=room.seconds_left(), stamp=version)
         with solara.Row():
-            solara.Button(w("advance"), on_click=room.advance, color="primary", classes=["cogov-advance"])
+            solara.Button(w("advance"), on_click=advance, color="primary", classes=["cogov-advance"])
             solara.Button(w("more_time"), on_click=lambda: room.extend_deadline(60), outlined=True)
+    if saved.value:
+        kind, text = saved.value
+        solara.Text(text, classes=[f"cogov-{kind}", "cogov-saved"])
     seats = room.status()
     Table(
         pd.DataFrame(
@@ -228,6 +238,14 @@ def Session(room: Room, w: Words, url: str, version: int):
         ),
         "cogov-seats",
     )
+
+
+def save(room: Room, w: Words) -> tuple[str, str]:
+    """Write the session into the results store: ("ok", where) or ("refused", the store's reason)."""
+    try:
+        return "ok", w("exported", name=export(room, DEFAULT_DB), path=DEFAULT_DB)
+    except (StoreError, OSError) as e:
+        return "refused", w("not_saved", detail=str(e))
 
 
 def _decision_text(row: dict, w: Words) -> str:
@@ -336,12 +354,10 @@ def Debrief(room: Room, w: Words, snap):
         "cogov-summary",
     )
 
-    def save():
-        saved.set(w("exported", name=export(room, DEFAULT_DB), path=DEFAULT_DB))
-
-    solara.Button(w("export"), on_click=save, color="primary", classes=["cogov-export"])
+    solara.Button(w("export"), on_click=lambda: saved.set(save(room, w)), color="primary", classes=["cogov-export"])
     if saved.value:
-        solara.Success(saved.value)
+        kind, text = saved.value
+        (solara.Success if kind == "ok" else solara.Error)(text)
 
 
 # --- a student ------------------------------------------------------------------------------------

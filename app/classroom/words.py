@@ -45,9 +45,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "summary": ("各角色小结", "What each role did"),
     "export": ("存入结果库", "Save to the results store"),
     "exported": (
-        "已存为实验 {name}（{path}）。",
-        "Saved as experiment {name} ({path}).",
+        "已存入结果库：实验 {name}（{path}）。",
+        "Saved in the results store: experiment {name} ({path}).",
     ),
+    "not_saved": ("未能存入结果库：{detail}", "Not saved to the results store: {detail}"),
     "rules_default": ("规则", "the rules"),
     # students
     "join_title": ("加入课堂", "Join the class"),
