@@ -309,7 +309,7 @@ def replay_spec(room: Room, snap, w: Words) -> dict:
             "title": {"text": w("replay")},
             "font": FONT,
             "height": 460,
-            "xaxis": {"title": {"text": w("day", day="").strip()}, "range": [0, min(room.day + 1, MAX_DAYS)]},
+            "xaxis": {"title": {"text": w("days")}, "range": [0, min(room.day + 1, MAX_DAYS)], "anchor": "y2"},
             "yaxis": {"domain": [0.42, 1.0], "title": {"text": w.metric("satisfaction_mean")}},
             "yaxis2": {"domain": [0.0, 0.32], "type": "category", "categoryarray": [w.role(r) for r in roles]},
             "legend": {"orientation": "h"},

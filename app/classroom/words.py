@@ -146,6 +146,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "spent": ("花费", "Spent"),
     "hours_spent": ("{h} 工时", "{h} hours"),
     "round": ("轮", "Round"),
+    "days": ("天", "day"),
 }
 
 
