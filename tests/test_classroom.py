@@ -143,7 +143,8 @@ def test_wrong_late_and_stale_input_is_refused_with_a_reason():
     with pytest.raises(RoomError) as e:
         room.submit(grid.token, 1, {"paperwork": 1.0})
     assert e.value.reason == "late"
-    room.advance()  # the session goes on with the rules for everyone
+    room.advance(1)  # the session goes on with the rules for everyone
+    room.advance(1)  # a second click on the same round's button does nothing
     assert room.round == 2 and not room.pending
     while not room.finished:
         room.advance()

@@ -198,9 +198,9 @@ def Session(room: Room, w: Words, url: str, version: int):
     """The left column: how to join, the round and its deadline, the buttons, who sits where."""
     saved = solara.use_reactive(None)
 
-    def advance():  # every round closed is saved at once: a server that dies loses no finished round
-        room.advance()
-        saved.set(save(room, w))
+    def advance(rnd=room.round):  # a double click closes one round only
+        room.advance(rnd)
+        saved.set(save(room, w))  # every round closed is saved at once: a dying server loses none
 
     with solara.Div(classes=["cogov-join"]):
         with solara.Div():
@@ -222,7 +222,7 @@ def Session(room: Room, w: Words, url: str, version: int):
             solara.Text(w("time_left"))
             Countdown(seconds=room.seconds_left(), stamp=version)
         with solara.Row():
-            solara.Button(w("advance"), on_click=advance, color="primary", classes=["cogov-advance"])
+            solara.Button(w("advance"), on_click=lambda: advance(), color="primary", classes=["cogov-advance"])
             solara.Button(w("more_time"), on_click=lambda: room.extend_deadline(60), outlined=True)
     if saved.value:
         kind, text = saved.value

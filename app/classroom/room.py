@@ -230,11 +230,12 @@ class Room:
             self._bump()
 
     # --- the teacher -------------------------------------------------------------------------
-    def advance(self) -> None:
-        """Close the round: every seat's decision (the rules for seats without one) goes into the
-        class's street, both streets run the round's days, and the next round opens."""
+    def advance(self, rnd: int | None = None) -> None:
+        """Close the round (`rnd`, if given: a second click on the same button does nothing):
+        every seat's decision (the rules for seats without one) goes into the class's street,
+        both streets run the round's days, and the next round opens."""
         with self.lock:
-            if self.finished:
+            if self.finished or (rnd is not None and rnd != self.round):
                 return
             first_day = self.day
             with self.board.lock:
