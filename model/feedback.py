@@ -48,7 +48,7 @@ def experience(
     model.satisfaction[parties] += p.satisfaction_rate * (e - model.satisfaction[parties])
     model.trust[parties] += p.trust_rate * (e - model.trust[parties])
     if p.word_of_mouth > 0:
-        _, nb = model.world.neighbours_of(parties)
+        nb = model.world.ties_of(parties)
         model.trust[nb] += p.word_of_mouth * (e - model.trust[nb])
         model.satisfaction[nb] += p.word_of_mouth * (e - model.satisfaction[nb])
     if kind in (Handler.OFFICE, Handler.PETITION):
@@ -64,7 +64,7 @@ def shake_trust(model: CogovModel, parties: np.ndarray, loss: float) -> None:
     carries relative to first-hand experience."""
     fb = model.p.feedback
     model.trust[parties] *= 1 - loss
-    _, nb = model.world.neighbours_of(parties)
+    nb = model.world.ties_of(parties)
     model.trust[nb] *= 1 - loss * min(1.0, fb.word_of_mouth / max(fb.trust_rate, 1e-9))
 
 

@@ -65,6 +65,15 @@ class World:
         offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
         return src, self.adj_idx[np.repeat(starts, counts) + offsets]
 
+    def ties_of(self, residents: np.ndarray) -> np.ndarray:
+        """The neighbours of a few residents (a case's parties), in the order `neighbours_of`
+        lists them; cheaper than it for a handful."""
+        ptr, idx = self.adj_ptr, self.adj_idx
+        rows = [idx[ptr[r] : ptr[r + 1]] for r in residents.tolist()]
+        if len(rows) == 1:
+            return rows[0]
+        return np.concatenate(rows) if rows else idx[:0]
+
     def graph(self, residents: np.ndarray | None = None) -> nx.Graph:
         """The social network (or the part among `residents`) as a networkx graph."""
         g = nx.Graph()
