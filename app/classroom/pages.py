@@ -5,13 +5,14 @@ The console opens only for a browser that gave the teacher key (in its address o
 the key then leaves the address, so a projected screen never shows it. A student's page knows
 only its room code and its own token (in its address, so a reload or a lost connection comes back
 to the same seat) and reads its seat's view, never the models. Every page waits on its room's
-version in a thread of its own and redraws when it changes.
+room in a thread of its own and redraws when what it shows has changed.
 """
 
 from __future__ import annotations
 
 import html
 import os
+from collections.abc import Callable, Hashable
 from urllib.parse import parse_qs, quote
 
 import pandas as pd
@@ -64,18 +65,21 @@ def join_url(code: str) -> str:
     return f"{os.environ.get('COGOV_PUBLIC_URL', '').rstrip('/')}/join?room={quote(code)}"
 
 
-def use_version(room: Room | None) -> int:
-    """The room's version, kept fresh by a thread of this page that waits for it to change."""
-    version = solara.use_reactive(room.version if room is not None else -1)
+def use_watch(room: Room | None, look: Callable[[], Hashable], key: object = None) -> Hashable:
+    """`look()`, what this page shows of the room, kept fresh by a thread of the page that wakes
+    whenever the room changes and redraws the page only when `look()` differs (a student's page
+    does not redraw for every other student's decision). A new `key` starts a new watch."""
+    seen = solara.use_reactive(look() if room is not None else None)
 
     def follow(cancel):
         while room is not None and not cancel.is_set():
-            seen = version.value
-            if room.wait_change(seen, timeout=0.5) or room.version != seen:
-                version.set(room.version)
+            room.wait_change(room.version, timeout=0.5)
+            now = look()
+            if now != seen.value:
+                seen.set(now)
 
-    solara.use_thread(follow, dependencies=[room], intrusive_cancel=False)
-    return version.value
+    solara.use_thread(follow, dependencies=[room, key], intrusive_cancel=False)
+    return seen.value
 
 
 def _query(router) -> dict[str, str]:
@@ -176,7 +180,7 @@ def OpenForm(w: Words, on_open):
 
 @solara.component
 def Console(room: Room, w: Words):
-    version = use_version(room)
+    version = use_watch(room, lambda: room.version, room.code)  # the teacher sees every change
     snap = solara.use_memo(room.board.snapshot, dependencies=[version, room])
     tab = solara.use_reactive(0)
     url = join_url(room.code)
@@ -194,7 +198,7 @@ def Console(room: Room, w: Words):
 
 
 @solara.component
-def Session(room: Room, w: Words, url: str, version: int):
+def Session(room: Room, w: Words, url: str, version: Hashable):
     """The left column: how to join, the round and its deadline, the buttons, who sits where."""
     saved = solara.use_reactive(None)
 
@@ -220,7 +224,7 @@ def Session(room: Room, w: Words, url: str, version: int):
                 classes=["cogov-round"],
             )
             solara.Text(w("time_left"))
-            Countdown(seconds=room.seconds_left(), stamp=version)
+            Countdown(seconds=room.seconds_left(), stamp=hash(version))
         with solara.Row():
             solara.Button(w("advance"), on_click=lambda: advance(), color="primary", classes=["cogov-advance"])
             solara.Button(w("more_time"), on_click=lambda: room.extend_deadline(60), outlined=True)
@@ -368,8 +372,13 @@ def StudentPage():
     lang = solara.use_reactive(default_lang())
     w = Words(lang.value)
     room = ROOMS.get(q.get("room"))
-    version = use_version(room)
     student = room.rejoin(q.get("me"), solara.get_session_id()) if room is not None else None
+
+    def look() -> Hashable:  # what a student's page shows of the room besides its own form
+        seat = room.seat(student.seat) if student else None
+        return room.round, room.finished, room.deadline, tuple(seat.members) if seat else ()
+
+    version = use_watch(room, look, student.token if student else None)
 
     def remember():  # the token goes into the address, so a reload comes back to this seat
         if student is not None and q.get("me") != student.token:
@@ -386,7 +395,7 @@ def StudentPage():
 
 
 @solara.component
-def Seated(room: Room, student: Student, w: Words, version: int):
+def Seated(room: Room, student: Student, w: Words, version: Hashable):
     """A student's page once seated: the role, the round and its deadline, the role's form."""
     seat = room.seat(student.seat)
     solara.HTML(tag="h2", unsafe_innerHTML=w("you_are", role=w.seat(seat)), classes=["cogov-role"])
@@ -397,7 +406,7 @@ def Seated(room: Room, student: Student, w: Words, version: int):
         return
     with solara.Row(style={"align-items": "center"}):
         solara.HTML(tag="h3", unsafe_innerHTML=w("round_of", r=room.round, n=room.settings.rounds, day=room.day))
-        Countdown(seconds=room.seconds_left(), stamp=version)
+        Countdown(seconds=room.seconds_left(), stamp=hash(version))
     solara.Text(w(f"help_{seat.role}"), classes=["cogov-note"])
     solara.Text(w("rules_if_silent"), classes=["cogov-note"])
     RoleForm(room, student, w).key(f"{seat.key}-{room.round}-{w.lang}")
