@@ -367,6 +367,19 @@ TABS = [("overview", Overview), ("map", MapTab), ("network", NetworkTab), ("jour
 
 
 @solara.component
+def LangButton(t: T, on_click):
+    """The bar's button to the other language."""
+    solara.Button(
+        t("switch_lang"),
+        text=True,
+        icon_name="mdi-translate",
+        classes=["lang-switch"],
+        on_click=on_click,
+        style={"color": "white"},
+    )
+
+
+@solara.component
 def Layout(children=[]):  # noqa: B006 (Solara passes children; the default is never mutated)
     """No Solara app bar or sidebar: the page lays itself out."""
     return solara.Div(children=children)
@@ -411,14 +424,7 @@ def Page():
             )
             rv.ToolbarTitle(children=[t("title")])
             rv.Spacer()
-            solara.Button(
-                t("switch_lang"),
-                text=True,
-                icon_name="mdi-translate",
-                classes=["lang-switch"],
-                on_click=lambda: (setattr(s, "lang", "en" if s.lang == "zh" else "zh"), changed()),
-                style={"color": "white"},
-            )
+            LangButton(t, lambda: (setattr(s, "lang", "en" if s.lang == "zh" else "zh"), changed()))
         with solara.Div(classes=["cogov-body"]):
             with solara.Div(classes=["cogov-drawer"]):
                 if narrow:

@@ -10,11 +10,10 @@ steps, the steps' cost against 10,000 residents' (linear growth is the size rati
 
 from __future__ import annotations
 
-import json
 import resource
-import subprocess
-import sys
 import time
+
+import per_size
 
 SIZES = (5_000, 10_000, 100_000, 1_000_000)
 STEPS = 365
@@ -43,15 +42,13 @@ def one(n: int) -> dict:
     }
 
 
-def main(sizes: list[int]) -> None:
+def table(sizes: list[int]) -> None:
     print(
         "| residents | building (s) | 365 days of steps (s) | resident-days / s | steps ÷ 10k's | peak memory (MB) | disputes |"
     )
     print("|---:|---:|---:|---:|---:|---:|---:|")
     base = None
-    for n in sizes:
-        out = subprocess.run([sys.executable, __file__, "--one", str(n)], capture_output=True, text=True, check=True)
-        r = json.loads(out.stdout.strip().splitlines()[-1])
+    for n, r in zip(sizes, per_size.in_own_processes(__file__, sizes)):
         base = r["steps_s"] if n == 10_000 else base
         ratio = f"×{r['steps_s'] / base:.0f}" if base else "—"
         print(
@@ -62,7 +59,4 @@ def main(sizes: list[int]) -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 3 and sys.argv[1] == "--one":
-        print(json.dumps(one(int(sys.argv[2]))))
-    else:
-        main([int(a) for a in sys.argv[1:]] or list(SIZES))
+    per_size.main(__file__, one, table, SIZES)

@@ -11,13 +11,12 @@ system. Then the best and the median of the repeats; the build's own peak of num
 
 from __future__ import annotations
 
-import json
 import resource
 import statistics
-import subprocess
-import sys
 import time
 import tracemalloc
+
+import per_size
 
 SIZES = (10_000, 100_000, 1_000_000, 5_000_000)
 
@@ -52,12 +51,10 @@ def one(n: int) -> dict:
     }
 
 
-def main(sizes: list[int]) -> None:
+def table(sizes: list[int]) -> None:
     print("| residents | first build (s) | best (s) | median (s) | repeats | ties | build's peak (MB) | max RSS (MB) |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for n in sizes:
-        out = subprocess.run([sys.executable, __file__, "--one", str(n)], capture_output=True, text=True, check=True)
-        r = json.loads(out.stdout.strip().splitlines()[-1])
+    for n, r in zip(sizes, per_size.in_own_processes(__file__, sizes)):
         print(
             f"| {r['residents']:,} | {r['first_s']:.3f} | {r['best_s']:.3f} | {r['median_s']:.3f} | {repeats(n)} | "
             f"{r['ties']:,} | {r['build_peak_mb']:,.0f} | {r['max_rss_mb']:,.0f} |",
@@ -66,7 +63,4 @@ def main(sizes: list[int]) -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 3 and sys.argv[1] == "--one":
-        print(json.dumps(one(int(sys.argv[2]))))
-    else:
-        main([int(a) for a in sys.argv[1:]] or list(SIZES))
+    per_size.main(__file__, one, table, SIZES)

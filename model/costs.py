@@ -117,15 +117,22 @@ def planned_standing_per_10k(p: Params) -> dict[str, float]:
     return {k: v * 10_000 / n for k, v in rates.items()}
 
 
+def left_for_offices(model: CogovModel, p: Params) -> float:
+    """Yearly ¥ the standing budget leaves offices under levers `p`: the budget less the other
+    standing costs at today's rates (the volunteer pool at its size today, forums and subsidies at
+    their recent pace)."""
+    w = model.world
+    other = sum(standing_rates(p, w.n, w.n_grids, model.n_volunteers).values()) + model.costs.event_pace * YEAR
+    left = p.budget.standing_per_10k * w.n / 10_000 - other
+    return max(0.0, left)
+
+
 def allocate(model: CogovModel) -> None:
     """Offices get what the standing budget leaves today (no budget: their capacity lever)."""
     p = model.p
     if p.budget.standing_per_10k <= 0:
         return
-    w = model.world
-    other = sum(standing_rates(p, w.n, w.n_grids, model.n_volunteers).values()) + model.costs.event_pace * YEAR
-    left = p.budget.standing_per_10k * w.n / 10_000 - other
-    model.office_capacity = max(0.0, left) / office_cost_per_capacity(p)
+    model.office_capacity = left_for_offices(model, p) / office_cost_per_capacity(p)
 
 
 def accrue(model: CogovModel) -> None:

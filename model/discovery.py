@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .disputes import Finder, State
+from .disputes import KNOWN_OPEN_STATES, Finder, State
 from .routing import one_more_attempt
 from .world import MIGRANT
 
@@ -116,16 +116,13 @@ def _plan_visits(model: CogovModel):
     return _trouble_first(model, done, targeted, rule) if targeted.any() else rule
 
 
-KNOWN_OPEN = (State.KNOWN, State.QUEUED, State.IN_HANDLING, State.FAILED, State.CLOSED_SUPERFICIALLY, State.PETITION)
-
-
 def _trouble_first(model: CogovModel, done: np.ndarray, targeted: np.ndarray, rule):
     """Grid workers told to visit known trouble first (`GridPlan.visit_first`): today's visits go
     to households in buildings where a party of a known open case lives, the rest to the others."""
     w, ds = model.world, model.disputes
     pd, pr = ds.parties()
     trouble = np.zeros(len(w.bld_first), bool)
-    trouble[w.building[pr[ds.is_state(*KNOWN_OPEN)[pd]]]] = True
+    trouble[w.building[pr[ds.is_state(*KNOWN_OPEN_STATES)[pd]]]] = True
     hh_building = w.building[w.hh_first]
     focus = np.bincount(w.hh_grid, weights=trouble[hh_building], minlength=w.n_grids)
     first = np.minimum(1.0, done / np.maximum(focus, 1))

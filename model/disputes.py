@@ -38,6 +38,7 @@ OPEN_STATES = (
     State.CLOSED_SUPERFICIALLY,
     State.PETITION,
 )
+KNOWN_OPEN_STATES = tuple(s for s in OPEN_STATES if s != State.LATENT)  # open, and known to the platform
 WAITING_STATES = (State.LATENT, State.KNOWN, State.QUEUED, State.FAILED, State.PETITION)
 
 

@@ -11,7 +11,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ...experiments.runs import RunSpec, run_row
+from ...experiments.store import (
+    begin_experiment,
+    code_version,
+    ensure_indexes,
+    finish_experiment,
+    open_db,
+    record_run,
+    writing,
+)
 from ...model.disputes import State
+from ...model.metrics import final_metrics
+from ...model.scenario import load_scenario
 from .room import Room
 
 HANDLING = "handling"
@@ -24,13 +36,19 @@ def decisions(room: Room) -> pd.DataFrame:
     return pd.DataFrame(room.timeline, columns=cols)
 
 
-def _served(room: Room, handler_ids: set[int], since: int) -> np.ndarray:
-    """Cases the handlers started during the session (from the class street's event log)."""
-    rows = room.street.log.rows
-    return np.array(
-        sorted({d for d, day, event, _, hid, _ in rows if event == HANDLING and hid in handler_ids and day >= since}),
-        dtype=np.int64,
-    )
+def _started_by(room: Room, since: int) -> dict[int, set[int]]:
+    """Per handler id, the cases it started from day `since` on (one pass over the class street's
+    event log)."""
+    started: dict[int, set[int]] = {}
+    for d, day, event, _, hid, _ in room.street.log.rows:
+        if event == HANDLING and day >= since:
+            started.setdefault(hid, set()).add(d)
+    return started
+
+
+def _cases(started: dict[int, set[int]], handlers) -> np.ndarray:
+    """The cases any of `handlers` started, ascending."""
+    return np.array(sorted(set().union(*(started.get(h.unique_id, ()) for h in handlers))), dtype=np.int64)
 
 
 def _people_satisfaction(room: Room, cases: np.ndarray) -> float | None:
@@ -45,17 +63,15 @@ def role_summary(room: Room) -> list[dict[str, Any]]:
     ended resolved), the satisfaction of the people they served, and what it spent (¥ for the
     leader, grid workers' hours)."""
     m, ds = room.street, room.street.disputes
-    since = room.outcomes[0]["day"]
+    started = _started_by(room, since=room.outcomes[0]["day"])
     out = []
     for seat in room.seats:
         rows = [r for r in room.timeline if r["seat"] == seat.key]
         if seat.role == "representative":
             acted = {d for r in rows if r["decision"] for d in r["decision"]["forum"] + r["decision"]["petition"]}
             cases = np.array(sorted(acted), dtype=np.int64)
-        elif seat.role == "leader":
-            cases = _served(room, {h.unique_id for h in m.handlers()}, since)
         else:
-            cases = _served(room, {h.unique_id for h in seat.handlers(m)}, since)
+            cases = _cases(started, m.handlers() if seat.role == "leader" else seat.handlers(m))
         first, last = room.first_views[seat.key], room.views[seat.key]
         spent: float | None = None
         if seat.role == "leader":
@@ -80,19 +96,6 @@ def role_summary(room: Room) -> list[dict[str, Any]]:
 def export(room: Room, db_path: Path | str) -> str:
     """Write the session into the results store: both streets as runs (metrics and daily
     series), the decisions and the round-by-round outcomes; returns the experiment's name."""
-    from ...experiments.runs import RunSpec, run_row
-    from ...experiments.store import (
-        begin_experiment,
-        code_version,
-        ensure_indexes,
-        finish_experiment,
-        open_db,
-        record_run,
-        writing,
-    )
-    from ...model.metrics import final_metrics
-    from ...model.scenario import load_scenario
-
     s = room.settings
     name = f"classroom-{room.code}-{time.strftime('%Y%m%d-%H%M', time.localtime(room.started_at))}"
     db = open_db(db_path)

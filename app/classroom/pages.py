@@ -27,7 +27,7 @@ from ...model.scenario import presets
 from ..browser import PlotlyChart
 from ..charts import CONFIG, FONT
 from ..font import font_css
-from ..page import CSS, LeverControl, MapTab, Overview, Table, _clamp, _select, default_lang, fmt
+from ..page import CSS, LangButton, LeverControl, MapTab, Overview, Table, _clamp, _select, default_lang, fmt
 from ..session import MAX_DAYS
 from ..text import HANDLER_TEXT
 from .debrief import export, role_summary
@@ -93,14 +93,7 @@ def Bar(w: Words, lang, title: str):
     with rv.Toolbar(color="primary", dark=True, dense=True, flat=True):
         rv.ToolbarTitle(children=[title])
         rv.Spacer()
-        solara.Button(
-            w("switch_lang"),
-            text=True,
-            icon_name="mdi-translate",
-            classes=["lang-switch"],
-            on_click=lambda: lang.set("en" if lang.value == "zh" else "zh"),
-            style={"color": "white"},
-        )
+        LangButton(w, lambda: lang.set("en" if lang.value == "zh" else "zh"))
 
 
 # --- the teacher ----------------------------------------------------------------------------------
@@ -326,7 +319,9 @@ def replay_spec(room: Room, snap, w: Words) -> dict:
 @solara.component
 def Debrief(room: Room, w: Words, snap):
     saved = solara.use_reactive("")
-    PlotlyChart(spec=replay_spec(room, snap, w), config=CONFIG, acknowledge=False, event_drawn=lambda _: None)
+    spec = solara.use_memo(lambda: replay_spec(room, snap, w), dependencies=[snap, w.lang])
+    summary = solara.use_memo(lambda: role_summary(room), dependencies=[room, room.version])
+    PlotlyChart(spec=spec, config=CONFIG, acknowledge=False, event_drawn=lambda _: None)
     rows = [r for r in room.timeline if r["decision"] is not None]  # the other seats followed the rules
     solara.HTML(tag="h3", unsafe_innerHTML=w("timeline"))
     Table(
@@ -341,7 +336,6 @@ def Debrief(room: Room, w: Words, snap):
         ),
         "cogov-timeline",
     )
-    summary = role_summary(room)
     solara.HTML(tag="h3", unsafe_innerHTML=w("summary"))
     Table(
         pd.DataFrame(

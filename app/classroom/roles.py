@@ -14,10 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from ...model.costs import YEAR, office_cost_per_capacity, standing_rates
+from ...model.costs import YEAR, left_for_offices, office_cost_per_capacity, standing_rates
 from ...model.directives import FORUM_FROM, VISIT_FIRST, GridPlan, bring_to_forum, petition, set_levers
-from ...model.disputes import Handler, State
-from ...model.escalation import CAN_ESCALATE
+from ...model.disputes import KNOWN_OPEN_STATES, Handler, State
 from ...model.levers import lever_index
 from ...model.model import CogovModel
 from ...model.params import CATEGORIES, Params, Reform
@@ -33,7 +32,6 @@ LEADER_LEVERS = (
     "petition.response",
 )
 MAX_CASES = 12  # cases a mediator or representative sees (and may act on) in a round
-OPEN_KNOWN = (State.KNOWN, State.QUEUED, State.IN_HANDLING, State.FAILED, State.CLOSED_SUPERFICIALLY)
 
 
 class DecisionError(ValueError):
@@ -87,25 +85,18 @@ def budget_split(model: CogovModel, levers: dict[str, Any] | None = None) -> dic
     p = with_levers(model.p, levers) if levers else model.p
     w = model.world
     rates = standing_rates(p, w.n, w.n_grids, model.n_volunteers)
-    budget = p.budget.standing_per_10k * w.n / 10_000
-    rest = {
+    named = {
         "grid": rates["grid_workers"] + rates["grid_running"],
         "social_orgs": rates["social_org_staff"],
         "purchase": rates["purchased_services"],
         "volunteers": rates["volunteers"],
-        "other": sum(rates.values())
-        - rates["grid_workers"]
-        - rates["grid_running"]
-        - rates["social_org_staff"]
-        - rates["purchased_services"]
-        - rates["volunteers"]
-        + model.costs.event_pace * YEAR,
     }
-    offices = max(0.0, budget - sum(rest.values()))
+    offices = left_for_offices(model, p)
     return {
-        "budget": budget,
+        "budget": p.budget.standing_per_10k * w.n / 10_000,
         "offices": offices,
-        **rest,
+        **named,
+        "other": sum(rates.values()) - sum(named.values()) + model.costs.event_pace * YEAR,
         "office_cases_per_day": offices / office_cost_per_capacity(p),
     }
 
@@ -148,7 +139,7 @@ def view(seat: Seat, model: CogovModel) -> dict[str, Any]:
         grids = np.array(seat.grids)
         workers = seat.handlers(model)
         in_grids = np.isin(ds.view("grid"), grids)
-        known = in_grids & ds.is_state(*OPEN_KNOWN)
+        known = in_grids & ds.is_state(*KNOWN_OPEN_STATES)
         residents = np.isin(w.grid, grids)
         return {
             "grids": [int(g) for g in grids],
@@ -257,7 +248,7 @@ def apply(seat: Seat, decision: dict[str, Any] | None, model: CogovModel) -> lis
         if not bring_to_forum(model, d):
             refused.append(f"forum:{d}")
     for d in decision["petition"] if decision else []:
-        if model.disputes.state[d] not in CAN_ESCALATE or not petition(model, d):
+        if not petition(model, d):
             refused.append(f"petition:{d}")
     return refused
 
