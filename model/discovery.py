@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .arrays import clip
 from .disputes import KNOWN_OPEN_STATES, Finder, State
 from .routing import one_more_attempt
 from .world import MIGRANT
@@ -34,7 +35,7 @@ def discover(model: CogovModel) -> None:
     apathy = 1 - ch.apathy_weight * (1 - model.public_spirit[ini])
     channel = 1 + (ch.hotline_boost if ch.hotline else 0.0)
     migrant = np.where(model.world.group[ini] == MIGRANT, ch.migrant_report_factor, 1.0)
-    report = np.clip(ch.report_rate * inten * trust * apathy * channel * migrant, 0, 1)
+    report = clip(ch.report_rate * inten * trust * apathy * channel * migrant, 0, 1)
     visit = visit_prob(ini) * p.grid.visit_detection
     watch = 1 - np.exp(-p.volunteers.watch_rate * model.volunteers_in_building[model.world.building[ini]])
     data = p.smart.detect_rate * inten if p.smart.data_platform else np.zeros(len(latent))

@@ -178,18 +178,17 @@ class DisputeTable:
 
     def in_state(self, *states: State) -> np.ndarray:
         """Indices of the disputes in any of `states`, in order."""
-        return np.flatnonzero(self.is_state(*states))
+        return self.is_state(*states).nonzero()[0]
 
     def state_counts(self) -> np.ndarray:
         return np.bincount(self.view("state"), minlength=len(State))
 
     def party_mean(self, values: np.ndarray, ids: np.ndarray) -> np.ndarray:
-        """Mean of a per-resident array over the parties of each dispute in `ids` (sorted)."""
+        """Mean of a per-resident array over the parties of each dispute in `ids`. Every dispute's
+        total is summed, each over its own rows in order: as cheap as picking the rows first, in
+        fewer numpy calls."""
         pd, pr = self.parties()
-        wanted = np.zeros(self.n, bool)
-        wanted[ids] = True
-        rows = np.flatnonzero(wanted[pd])
-        total = np.bincount(pd[rows], weights=values[pr[rows]], minlength=self.n)[ids]
+        total = np.bincount(pd, weights=values[pr], minlength=self.n)[ids]
         return total / np.maximum(self.n_parties[ids], 1)
 
 

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
-
+from .arrays import clip
 from .disputes import Finder, Handler, State
 from .feedback import experience, shake_trust
 from .routing import assign, one_more_attempt
@@ -27,7 +26,7 @@ def escalate(model: CogovModel) -> None:
         return
     inten = ds.intensity[cand]
     trust = ds.party_mean(model.trust, cand)
-    over = np.clip((inten - p.threshold) / max(1 - p.threshold, 1e-9), 0, 1)
+    over = clip((inten - p.threshold) / max(1 - p.threshold, 1e-9), 0, 1)
     hazard = p.rate * over * (1 - trust) * (1 - p.voice_relief * model.voice_channels())
     group = (ds.n_parties[cand] >= p.group_parties) & (inten >= p.group_intensity)
     incident = group & (rng.random(len(cand)) < p.group_rate)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .arrays import clip
 from .disputes import Handler
 from .success import procedure
 
@@ -81,18 +82,18 @@ def update_residents(model: CogovModel) -> None:
     a -= s
     a *= fb.satisfaction_relax
     s += a
-    np.clip(s, 0, 1, out=s)
+    clip(s, 0, 1, out=s)
     # ps += cultivation × rate × (1 − ps) − decay × ps × (not a volunteer); volunteers gain instead
     np.subtract(1.0, ps, out=a)
     a *= vol.cultivation * fb.cultivation_spirit_rate
     np.multiply(ps, fb.spirit_decay, out=b)
-    vi = np.flatnonzero(v)
+    vi = v.nonzero()[0]
     b[vi] = 0.0
     a -= b
     ps += a
     ps[vi] += vol.spirit_gain_per_day * (1 - ps[vi])
-    np.clip(ps, 0, 1, out=ps)
-    np.clip(model.trust, 0, 1, out=model.trust)
+    clip(ps, 0, 1, out=ps)
+    clip(model.trust, 0, 1, out=model.trust)
     # volunteers: eligible residents join at a rate set by cultivation, slowing as the pool fills;
     # some stop each day, mediators more often when their committee is overloaded
     room = max(0.0, 1.0 - model.n_volunteers / (vol.max_share * w.n)) if vol.max_share > 0 else 0.0
@@ -101,7 +102,7 @@ def update_residents(model: CogovModel) -> None:
     drop_rate = vol.dropout_rate * (1 + vol.load_dropout * vol.mediator_share * load)  # per community
     u = rng.random(w.n)
     pf = model.participation_factor
-    cand = np.flatnonzero(u < join_rate * model.participation_max)  # a superset of those who pass
+    cand = (u < join_rate * model.participation_max).nonzero()[0]  # a superset of those who pass
     joining = cand[~v[cand] & (ps[cand] >= vol.spirit_threshold) & (u[cand] < join_rate * pf[cand])]
     leaving = vi[u[vi] < drop_rate[model.res_community[vi]]]
     v[joining] = True

@@ -40,9 +40,14 @@ def _state(s: State):
     return lambda m: int(m.state_counts[s])
 
 
+def _mean(values: np.ndarray) -> float:
+    """values.mean(), the same sum and division without numpy's Python-level wrapper."""
+    return float(values.sum() / len(values))
+
+
 def _group_mean(m: CogovModel, values: np.ndarray, g: int) -> float | None:
     members = m.group_members[g]
-    return float(values[members].mean()) if len(members) else None
+    return _mean(values[members]) if len(members) else None
 
 
 def judged(m: CogovModel) -> np.ndarray:
@@ -124,11 +129,11 @@ DAILY_REPORTERS: dict[str, Any] = {
     "disputes_total": lambda m: m.disputes.n,
     **{f"state_{s.name.lower()}": _state(s) for s in State},
     "resolution_rate": resolution_rate,
-    "satisfaction_mean": lambda m: float(m.satisfaction.mean()),
+    "satisfaction_mean": lambda m: _mean(m.satisfaction),
     "satisfaction_local": lambda m: _group_mean(m, m.satisfaction, LOCAL),
     "satisfaction_migrant": lambda m: _group_mean(m, m.satisfaction, MIGRANT),
-    "trust_mean": lambda m: float(m.trust.mean()),
-    "public_spirit_mean": lambda m: float(m.public_spirit.mean()),
+    "trust_mean": lambda m: _mean(m.trust),
+    "public_spirit_mean": lambda m: _mean(m.public_spirit),
     "volunteers": lambda m: m.n_volunteers,
     "petitions": lambda m: int(m.disputes.view("petitions").sum()),
     "group_incidents": lambda m: m.group_incidents,

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .arrays import clip
 from .disputes import OPEN_STATES, WAITING_STATES, State
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ def grow_and_spread(model: CogovModel) -> None:
     mild = ds.is_state(State.LATENT, State.FAILED) & (ds.view("intensity") < p.lapse_max_intensity)
     waiting_on = ds.is_state(State.FAILED, State.QUEUED)
     chance = 1 - (1 - np.where(mild, p.lapse_rate, 0.0)) * (1 - np.where(waiting_on, p.give_up_rate, 0.0))
-    lapse = np.flatnonzero(rng.random(ds.n) < chance)
+    lapse = (rng.random(ds.n) < chance).nonzero()[0]
     for d in lapse[state[lapse] == State.QUEUED]:
         model.agent_by_id[int(ds.handler_id[d])].queue.remove(d)
     if len(lapse):
@@ -74,4 +75,4 @@ def _grievance(model: CogovModel, open_: np.ndarray) -> None:
         if p.contagion_rate > 0:
             src, nb = model.world.neighbours_of(res)
             np.add.at(g, nb, p.contagion_rate * inten[src])
-    np.clip(g, 0.0, 1.0, out=g)
+    clip(g, 0.0, 1.0, out=g)

@@ -1,0 +1,9 @@
+"""numpy operations that a day repeats on small arrays, called without the Python-level dispatch
+numpy wraps them in (a few µs a call, which adds up over every phase of every day); results are
+the same to the bit."""
+
+from __future__ import annotations
+
+from numpy._core import umath
+
+clip = umath.clip  # the ufunc behind np.clip(x, lo, hi, out=...)
