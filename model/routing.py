@@ -45,11 +45,10 @@ def route_pending(model: CogovModel) -> None:
 
 def route(model: CogovModel, d: int) -> None:
     """Send case d to its next handler, or end its ladder."""
-    kind = next_handler(model, d) if model.disputes.attempts[d] < model.p.routing.max_attempts else None
-    if kind is None:
-        end_of_ladder(model, d)
+    if model.disputes.attempts[d] < model.p.routing.max_attempts:
+        assign(model, d, *next_handler(model, d))
     else:
-        assign(model, d, kind)
+        end_of_ladder(model, d)
 
 
 def one_more_attempt(model: CogovModel, d: int) -> None:
@@ -88,47 +87,41 @@ def available(model: CogovModel, d: int, kind: Handler) -> QueueHandler | None:
     return None
 
 
-def _untried(model: CogovModel, d: int, kinds) -> list[tuple[Handler, QueueHandler]]:
-    tried = int(model.disputes.tried[d])
-    out = []
-    for k in kinds:
-        if not tried & (1 << k):
-            h = available(model, d, k)
-            if h is not None:
-                out.append((k, h))
-    return out
-
-
-def next_handler(model: CogovModel, d: int) -> Handler:
-    """The kind of handler for the case's next attempt (at least one attempt is left)."""
+def next_handler(model: CogovModel, d: int) -> tuple[Handler, QueueHandler]:
+    """The kind of handler for the case's next attempt (at least one attempt is left), and the
+    handler of that kind that takes it."""
     ds, p, rng = model.disputes, model.p, model.streams.routing
-    ladder = p.routing.ladder
+    ladder, tried = p.routing.ladder, int(ds.tried[d])
+    office = model.office_for(int(ds.category[d]))
     if ladder == "local_first":
-        last = ds.attempts[d] == p.routing.max_attempts - 1
-        options = [] if ds.rigid[d] or last else _untried(model, d, LOCAL_FIRST_ORDER)
-        return options[0][0] if options else Handler.OFFICE
+        if not ds.rigid[d] and ds.attempts[d] != p.routing.max_attempts - 1:
+            for k in LOCAL_FIRST_ORDER:  # the first untried rung that can take it
+                if not tried & (1 << k) and (h := available(model, d, k)) is not None:
+                    return k, h
+        return Handler.OFFICE, office
     if ladder == "triage":
-        if ds.n_parties[d] >= p.routing.joint_min_parties and ds.intensity[d] >= p.routing.joint_min_intensity:
-            if available(model, d, Handler.JOINT) is not None:
-                return Handler.JOINT
         kinds = (Handler.GRID, Handler.MEDIATION, Handler.FORUM, Handler.OFFICE)
-        options = _untried(model, d, kinds) or [(k, h) for k in kinds if (h := available(model, d, k)) is not None]
+        can = [(k, h) for k in kinds if (h := available(model, d, k)) is not None]
+        joint = ds.n_parties[d] >= p.routing.joint_min_parties and ds.intensity[d] >= p.routing.joint_min_intensity
+        if joint and any(k == Handler.MEDIATION for k, _ in can):  # an organisation to handle it with
+            return Handler.JOINT, office
+        options = [(k, h) for k, h in can if not tried & (1 << k)] or can
         u, pick = rng.random(), rng.random()  # drawn together, so the stream does not depend on the branch
         if u < p.routing.routing_accuracy:  # the best expected success, discounted by the wait
             half_life, trust = p.feedback.timeliness_days, party_trust(model, d)
             return max(
                 options,
                 key=lambda kh: success_prob(model, d, kh[0], kh[1], trust) * 0.5 ** (kh[1].wait() / half_life),
-            )[0]
-        return options[int(pick * len(options))][0]
-    return Handler.OFFICE
+            )
+        return options[int(pick * len(options))]
+    return Handler.OFFICE, office
 
 
-def assign(model: CogovModel, d: int, kind: Handler, front: bool = False) -> None:
-    """Queue case d at the handler of `kind`, after a hand-off or re-handling delay; an office
-    the case newly arrives at may pass it on first."""
+def assign(model: CogovModel, d: int, kind: Handler, handler: QueueHandler | None = None, front: bool = False) -> None:
+    """Queue case d at `handler` (by default the handler of `kind` that would take it), after a
+    hand-off or re-handling delay; an office the case newly arrives at may pass it on first."""
     ds, r = model.disputes, model.p.routing
-    handler = available(model, d, kind)
+    handler = available(model, d, kind) if handler is None else handler
     assert handler is not None, f"case {d} was assigned to {kind.name}, which cannot take it"  # callers check
     before = Handler(ds.handler[d]) if ds.attempts[d] > 0 else None  # the kind of its last attempt
     delay = 0.0
