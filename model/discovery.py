@@ -20,6 +20,9 @@ from .world import MIGRANT
 if TYPE_CHECKING:
     from .model import CogovModel
 
+# who found a case, by the channel that found it (the order of the hazards below)
+CHANNEL_FINDERS = np.array([Finder.REPORT, Finder.GRID_VISIT, Finder.VOLUNTEER_WATCH, Finder.DATA_WARNING])
+
 
 def discover(model: CogovModel) -> None:
     visit_prob = _plan_visits(model)
@@ -46,14 +49,14 @@ def discover(model: CogovModel) -> None:
     d_found, h = latent[found], hazards[found]
     cum = np.cumsum(h, axis=1)
     pick = (cum < (rng.random(len(d_found)) * cum[:, -1])[:, None]).sum(axis=1)
-    finder = np.array([Finder.REPORT, Finder.GRID_VISIT, Finder.VOLUNTEER_WATCH, Finder.DATA_WARNING])[pick]
+    finder = CHANNEL_FINDERS[pick]
     by_phone = rng.random(len(d_found)) < (ch.hotline_boost / (1 + ch.hotline_boost) if ch.hotline else 0.0)
-    finder[(finder == Finder.REPORT) & by_phone] = Finder.HOTLINE
-    ds.via_hotline[d_found] = finder == Finder.HOTLINE
+    finder[(finder == Finder.REPORT.value) & by_phone] = Finder.HOTLINE
+    ds.via_hotline[d_found] = finder == Finder.HOTLINE.value
     first = ds.discovered[d_found] < 0
     ds.discovered[d_found[first]] = model.day
     ds.found_by[d_found] = finder
-    _make_known(model, d_found, on_the_spot=finder == Finder.GRID_VISIT)
+    _make_known(model, d_found, on_the_spot=finder == Finder.GRID_VISIT.value)
     if model.log.enabled:
         for d, f in zip(d_found, finder):
             model.log(d, model.day, "discovered", detail=Finder(f).name.lower())

@@ -41,7 +41,7 @@ def escalate(model: CogovModel) -> None:
 def _leave_queue(model: CogovModel, d: int) -> None:
     """Take the escalating case out of any queue; a case nobody knew of comes to light."""
     ds = model.disputes
-    if ds.state[d] == State.QUEUED:
+    if int(ds.state[d]) == State.QUEUED:
         model.agent_by_id[int(ds.handler_id[d])].queue.remove(d)
     if ds.discovered[d] < 0:
         ds.discovered[d] = ds.known_since[d] = model.day

@@ -59,7 +59,7 @@ def _start(model: CogovModel, d: int, h: QueueHandler) -> None:
             end_of_ladder(model, d)
         return
     days = h.duration()
-    if ds.handler[d] == Handler.JOINT:
+    if int(ds.handler[d]) == Handler.JOINT:
         days = max(days, _enlist_partners(model, d)) + int(round(model.p.routing.joint_extra_days))
     ds.state[d] = State.IN_HANDLING
     ds.ready[d] = day + days

@@ -61,9 +61,9 @@ def resolution_rate(m: CogovModel, reported: bool = False) -> float | None:
     if not ok_judged.any():
         return None
     state = m.disputes.view("state")[ok_judged]
-    ok = state == State.RESOLVED
+    ok = state == State.RESOLVED.value
     if reported:
-        ok |= state == State.CLOSED_SUPERFICIALLY
+        ok |= state == State.CLOSED_SUPERFICIALLY.value
     return float(ok.mean())
 
 

@@ -33,9 +33,9 @@ def grow_and_spread(model: CogovModel) -> None:
     waiting_on = ds.is_state(State.FAILED, State.QUEUED)
     chance = 1 - (1 - np.where(mild, p.lapse_rate, 0.0)) * (1 - np.where(waiting_on, p.give_up_rate, 0.0))
     lapse = (rng.random(ds.n) < chance).nonzero()[0]
-    for d in lapse[state[lapse] == State.QUEUED]:
-        model.agent_by_id[int(ds.handler_id[d])].queue.remove(d)
     if len(lapse):
+        for d in lapse[state[lapse] == State.QUEUED.value]:
+            model.agent_by_id[int(ds.handler_id[d])].queue.remove(d)
         ds.state[lapse] = State.LAPSED
         ds.closed[lapse] = model.day
         model.log.many(lapse, model.day, "lapsed")
