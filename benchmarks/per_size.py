@@ -1,5 +1,6 @@
-"""For benchmarks that measure each size in a fresh process, so that peak memory (max RSS) belongs
-to that size alone: ``python script.py [sizes…]`` runs ``script.py --one N`` per size."""
+"""For benchmarks that measure each case in a fresh process, so that peak memory (max RSS) and
+start-up belong to that case alone: ``python script.py [sizes…]`` runs ``script.py --one N`` per
+size (or per key)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import sys
 from collections.abc import Callable, Iterator
 
 
-def in_own_processes(script: str, sizes: list[int]) -> Iterator[dict]:
+def in_own_processes(script: str, sizes: list[int] | list[str]) -> Iterator[dict]:
     """What `script --one N` printed last (a JSON object), size by size."""
     for n in sizes:
         out = subprocess.run([sys.executable, script, "--one", str(n)], capture_output=True, text=True, check=True)

@@ -3,49 +3,67 @@ their overhead relative to running the same runs one after another in one proces
 
     python benchmarks/sweep.py [RUNS] [WORKERS]      # default 140 runs (a default `cogov compare`), 2 workers
 
-Every row runs the whole batch through the store. Overhead = wall time × workers ÷ one-process
-wall time − 1: the share of the ideal parallel time lost to starting workers, shipping results
-and the single writer.
+Every row runs the whole batch through the store, in a fresh process of its own, as a command
+would: an engine's start-up (its workers, their imports, a Dask cluster) is its own. Overhead =
+wall time × workers ÷ one-process wall time − 1: the share of the ideal parallel time lost to
+starting workers, shipping results and the single writer.
 """
 
 from __future__ import annotations
 
+import json
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from cogov.experiments.batch import run_design
-from cogov.experiments.design import build_design
-from cogov.experiments.engine import DaskEngine, LocalEngine
-from cogov.experiments.store import open_db
+import per_size
+
+ENGINES = ("one", "local", "dask")
 
 
-def main(runs: int = 140, workers: int = 2) -> None:
+def one(key: str) -> dict:
+    """Run the batch on one engine (`one|local|dask:RUNS:WORKERS`) here; wall time from creating the
+    engine to the last run stored."""
+    from cogov.experiments.batch import run_design
+    from cogov.experiments.design import build_design
+    from cogov.experiments.engine import DaskEngine, LocalEngine
+    from cogov.experiments.store import open_db
+
+    engine, runs, workers = key.split(":")
     design = build_design(
-        {"name": "bench", "scenarios": ["co_governance"], "replicates": runs, "steps": 365, "master_seed": 1},
+        {"name": "bench", "scenarios": ["co_governance"], "replicates": int(runs), "steps": 365, "master_seed": 1},
         "benchmark",
     )
-    engines = {
-        "one process": lambda: LocalEngine(1),
-        f"local, {workers} workers": lambda: LocalEngine(workers),
-        f"dask local cluster, {workers} workers": lambda: DaskEngine(None, workers),
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()  # includes starting the workers or the cluster
+        made = {"one": lambda: LocalEngine(1), "local": lambda: LocalEngine(int(workers))}.get(
+            engine, lambda: DaskEngine(None, int(workers))
+        )()
+        run_design(open_db(Path(tmp) / "bench.db"), design, made, kind="compare", command="benchmark", progress=False)
+        return {"wall": time.perf_counter() - start}
+
+
+def table(runs: int = 140, workers: int = 2) -> None:
+    labels = {
+        "one": "one process",
+        "local": f"local, {workers} workers",
+        "dask": f"dask local cluster, {workers} workers",
     }
     print("| engine | runs | wall time (s) | runs / minute | overhead |")
     print("|---|---:|---:|---:|---:|")
+    keys = [f"{e}:{runs}:{workers}" for e in ENGINES]
     base = None
-    with tempfile.TemporaryDirectory() as tmp:
-        for i, (label, make) in enumerate(engines.items()):
-            start = time.perf_counter()  # includes starting the workers or the cluster
-            run_design(
-                open_db(Path(tmp) / f"{i}.db"), design, make(), kind="compare", command="benchmark", progress=False
-            )
-            wall = time.perf_counter() - start
-            n = 1 if base is None else workers
-            base = base or wall
-            overhead = "—" if n == 1 else f"{wall * n / base - 1:+.1%}"
-            print(f"| {label} | {runs} | {wall:.1f} | {runs / wall * 60:.0f} | {overhead} |", flush=True)
+    for engine, r in zip(ENGINES, per_size.in_own_processes(__file__, keys)):
+        wall = r["wall"]
+        n = 1 if base is None else workers
+        base = base or wall
+        overhead = "—" if n == 1 else f"{wall * n / base - 1:+.1%}"
+        print(f"| {labels[engine]} | {runs} | {wall:.1f} | {runs / wall * 60:.0f} | {overhead} |", flush=True)
 
 
 if __name__ == "__main__":
-    main(*(int(a) for a in sys.argv[1:3]))
+    if len(sys.argv) == 3 and sys.argv[1] == "--one":
+        print(json.dumps(one(sys.argv[2])))
+    else:
+        table(*(int(a) for a in sys.argv[1:3]))

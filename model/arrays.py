@@ -6,4 +6,4 @@ from __future__ import annotations
 
 from numpy._core import umath
 
-clip = umath.clip  # the ufunc behind np.clip(x, lo, hi, out=...)
+clip = umath.clip  # type: ignore[attr-defined]  # the ufunc behind np.clip(x, lo, hi, out=...), not in the stubs
