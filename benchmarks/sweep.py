@@ -37,9 +37,10 @@ def one(key: str) -> dict:
     )
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()  # includes starting the workers or the cluster
-        made = {"one": lambda: LocalEngine(1), "local": lambda: LocalEngine(int(workers))}.get(
-            engine, lambda: DaskEngine(None, int(workers))
-        )()
+        if engine == "dask":
+            made: LocalEngine | DaskEngine = DaskEngine(None, int(workers))
+        else:
+            made = LocalEngine(1 if engine == "one" else int(workers))
         run_design(open_db(Path(tmp) / "bench.db"), design, made, kind="compare", command="benchmark", progress=False)
         return {"wall": time.perf_counter() - start}
 

@@ -203,12 +203,6 @@ class GridWorker(QueueHandler):
     def capacity(self) -> float:
         return float(self.mediation_slots)
 
-    def take(self, by_intensity: bool) -> list[int]:
-        if self.mediation_slots == 0:  # what `take` does with no capacity, without asking for it
-            self.credit = 0.0
-            return []
-        return super().take(by_intensity)
-
     def daily_capacity(self) -> float:
         return self.hours() / self.model.p.grid.hours_per_mediation
 

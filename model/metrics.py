@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 import mesa
 import numpy as np
 
+from .arrays import mean
 from .disputes import Handler, State
 from .params import CATEGORIES
 from .world import ELDERLY, LOCAL, MIGRANT
@@ -40,14 +41,9 @@ def _state(s: State):
     return lambda m: int(m.state_counts[s])
 
 
-def _mean(values: np.ndarray) -> float:
-    """values.mean(), the same sum and division without numpy's Python-level wrapper."""
-    return float(values.sum() / len(values))
-
-
 def _group_mean(m: CogovModel, values: np.ndarray, g: int) -> float | None:
     members = m.group_members[g]
-    return _mean(values[members]) if len(members) else None
+    return mean(values[members]) if len(members) else None
 
 
 def judged(m: CogovModel) -> np.ndarray:
@@ -64,7 +60,7 @@ def resolution_rate(m: CogovModel, reported: bool = False) -> float | None:
     ok = state == State.RESOLVED.value
     if reported:
         ok |= state == State.CLOSED_SUPERFICIALLY.value
-    return float(ok.mean())
+    return mean(ok)
 
 
 def satisfaction_rate(m: CogovModel) -> float | None:
@@ -129,11 +125,11 @@ DAILY_REPORTERS: dict[str, Any] = {
     "disputes_total": lambda m: m.disputes.n,
     **{f"state_{s.name.lower()}": _state(s) for s in State},
     "resolution_rate": resolution_rate,
-    "satisfaction_mean": lambda m: _mean(m.satisfaction),
+    "satisfaction_mean": lambda m: mean(m.satisfaction),
     "satisfaction_local": lambda m: _group_mean(m, m.satisfaction, LOCAL),
     "satisfaction_migrant": lambda m: _group_mean(m, m.satisfaction, MIGRANT),
-    "trust_mean": lambda m: _mean(m.trust),
-    "public_spirit_mean": lambda m: _mean(m.public_spirit),
+    "trust_mean": lambda m: mean(m.trust),
+    "public_spirit_mean": lambda m: mean(m.public_spirit),
     "volunteers": lambda m: m.n_volunteers,
     "petitions": lambda m: int(m.disputes.view("petitions").sum()),
     "group_incidents": lambda m: m.group_incidents,
