@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .arrays import clip
-from .disputes import Handler
+from .disputes import KIND, Handler
 from .success import procedure
 
 if TYPE_CHECKING:
@@ -29,35 +29,47 @@ def experience(
     """The parties of case d live through an outcome with `handler` (its kind is the case's last
     handler kind); the handler's record (and a joint partner's) remembers it. Returns the experience."""
     p, ds = model.p.feedback, model.disputes
-    kind = Handler(ds.handler[d]) if ds.handler[d] >= 0 else handler.kind
+    last = int(ds.handler[d])
+    kind = KIND[last] if last >= 0 else handler.kind
     v, r = procedure(model, d, kind, handler)
     v = v if voice is None else voice
     r = r if respect is None else respect
-    since = ds.known_since[d] if ds.known_since[d] >= 0 else ds.arose[d]
+    since = int(ds.known_since[d])
+    since = since if since >= 0 else int(ds.arose[d])
     timely = 0.5 ** ((model.day - since) / p.timeliness_days)
     weights = p.outcome_weight + p.timeliness_weight + p.voice_weight + p.respect_weight
     e = (
         p.outcome_weight * outcome + p.timeliness_weight * timely + p.voice_weight * v + p.respect_weight * r
     ) / weights
-    parties = ds.parties_of(d)
+    parties = ds.party_lists[d]
     model.experiences.append(e)
     model.party_outcomes += len(parties)
     model.party_satisfied += len(parties) if e >= p.satisfied_threshold else 0
     handler.remember(e)
     if kind == Handler.JOINT and ds.partner_id[d] >= 0:
         model.agent_by_id[int(ds.partner_id[d])].remember(e)
-    model.satisfaction[parties] += p.satisfaction_rate * (e - model.satisfaction[parties])
-    model.trust[parties] += p.trust_rate * (e - model.trust[parties])
+    _toward(model.satisfaction, parties, e, p.satisfaction_rate)
+    _toward(model.trust, parties, e, p.trust_rate)
     if p.word_of_mouth > 0:
-        nb = model.world.ties_of(parties)
-        model.trust[nb] += p.word_of_mouth * (e - model.trust[nb])
-        model.satisfaction[nb] += p.word_of_mouth * (e - model.satisfaction[nb])
+        ties = model.world.ties_of(parties)  # after the parties: a party who is another's tie hears too
+        _toward(model.trust, ties, e, p.word_of_mouth)
+        _toward(model.satisfaction, ties, e, p.word_of_mouth)
+    spirit = model.public_spirit
     if kind in (Handler.OFFICE, Handler.PETITION):
-        model.public_spirit[parties] *= 1 - p.dependency_effect  # 管理依赖症
+        for i in parties:
+            spirit[i] = spirit.item(i) * (1 - p.dependency_effect)  # 管理依赖症
     elif kind == Handler.FORUM:
         model.participated[parties] = True
-        model.public_spirit[parties] += model.p.self_governance.spirit_gain * (1 - model.public_spirit[parties])
+        _toward(spirit, parties, 1.0, model.p.self_governance.spirit_gain)
     return e
+
+
+def _toward(values: np.ndarray, residents: list[int], target: float, rate: float) -> None:
+    """values[i] += rate × (target − values[i]) for each of a few distinct residents: one case's
+    parties or their ties, where numpy's per-call cost would exceed the arithmetic."""
+    for i in residents:
+        x = values.item(i)
+        values[i] = x + rate * (target - x)
 
 
 def shake_trust(model: CogovModel, parties: np.ndarray, loss: float) -> None:

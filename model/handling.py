@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .agents import DeliberationForum, PetitionOffice, SocialOrganization
-from .disputes import Handler, State
+from .disputes import KIND, Handler, State
 from .escalation import answer_petition
 from .feedback import experience
 from .routing import assign, end_of_ladder, route
@@ -82,7 +82,7 @@ def _enlist_partners(model: CogovModel, d: int) -> int:
 
 def _finish(model: CogovModel, d: int) -> None:
     ds, p, day, rng = model.disputes, model.p, model.day, model.streams.handling
-    kind = Handler(ds.handler[d])
+    kind = KIND[ds.handler[d]]
     handler = model.agent_by_id[int(ds.handler_id[d])]
     callback = p.channels.callback and ds.via_hotline[d]
     # 三率考核: a paper closure that a call-back would catch does not pay, so fewer are tried

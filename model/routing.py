@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .disputes import Handler, State
+from .disputes import KIND, Handler, State
 from .feedback import experience
 from .params import CATEGORIES
 from .success import party_trust, success_prob
@@ -123,7 +123,7 @@ def assign(model: CogovModel, d: int, kind: Handler, handler: QueueHandler | Non
     ds, r = model.disputes, model.p.routing
     handler = available(model, d, kind) if handler is None else handler
     assert handler is not None, f"case {d} was assigned to {kind.name}, which cannot take it"  # callers check
-    before = Handler(ds.handler[d]) if ds.attempts[d] > 0 else None  # the kind of its last attempt
+    before = KIND[ds.handler[d]] if ds.attempts[d] > 0 else None  # the kind of its last attempt
     delay = 0.0
     if before == kind:
         delay = r.rehandle_delay_days

@@ -126,3 +126,25 @@ def test_finished_runs_are_freed():
     for seed in range(3):
         simulate(params, seed=seed, steps=5)
     assert len(mesa.Agent._ids) == before
+
+
+def test_an_experience_moves_each_party_and_each_tie_once():
+    """The parties move toward the experience at the first-hand rates, then everyone tied to a party
+    at the word-of-mouth rate, once even when tied to both parties; nobody else moves."""
+    from cogov.model.feedback import experience
+
+    m = CogovModel(load_scenario("co_governance", ["population.residents=2000"]).params, seed=3)
+    for _ in range(30):
+        m.step()
+    w, ds, fb = m.world, m.disputes, m.p.feedback
+    two = [d for d in range(ds.n) if len(ds.party_lists[d]) == 2]
+    d = next(d for d in two if set(w.neighbours(ds.party_lists[d][0])) & set(w.neighbours(ds.party_lists[d][1])))
+    parties = ds.party_lists[d]
+    ties = sorted(set(w.neighbours_of(np.array(parties))[1].tolist()))
+    sat, trust = m.satisfaction.copy(), m.trust.copy()
+    e = experience(m, d, outcome=1.0, handler=m.office_for(int(ds.category[d])))
+    sat[parties] += fb.satisfaction_rate * (e - sat[parties])
+    trust[parties] += fb.trust_rate * (e - trust[parties])
+    sat[ties] += fb.word_of_mouth * (e - sat[ties])
+    trust[ties] += fb.word_of_mouth * (e - trust[ties])
+    assert np.array_equal(m.satisfaction, sat) and np.array_equal(m.trust, trust)
