@@ -64,8 +64,10 @@ class World:
         if total == 0:
             return np.empty(0, np.int64), np.empty(0, np.int32)
         src = np.repeat(np.arange(len(residents)), counts)
-        offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
-        return src, self.adj_idx[np.repeat(starts, counts) + offsets]
+        # pair k of source s is row entry starts[s] + (k − pairs before s)
+        at = np.arange(total)
+        at += np.repeat(starts - (np.cumsum(counts) - counts), counts)
+        return src, self.adj_idx[at]
 
     def ties_of(self, residents: Iterable[int]) -> list[int]:
         """The neighbours of a few residents (a case's parties), each once."""
