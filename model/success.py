@@ -27,7 +27,7 @@ def fit(model: CogovModel, kind: Handler, category: int) -> float:
 def party_trust(model: CogovModel, d: int) -> float:
     """The parties' mean trust in government."""
     parties = model.disputes.party_lists[d]
-    return float(sum(model.trust[r] for r in parties) / len(parties))
+    return sum(map(model.trust.item, parties)) / len(parties)
 
 
 def _single(model: CogovModel, d: int, kind: Handler, handler: QueueHandler, trust: float, rigid_ok: bool) -> float:
