@@ -1,0 +1,30 @@
+"""The benchmarks still run and print their tables (small sizes; nothing here is timed)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("script", "args", "rows"),
+    [
+        ("scale.py", ["500", "10000"], 2),
+        ("world.py", ["2000"], 1),
+        ("sweep.py", ["4", "2"], 3),
+        ("store.py", ["20"], 3),
+        ("mesa_context.py", [], 4),
+        ("startup.py", [], 14),
+    ],
+)
+def test_a_benchmark_prints_its_table(script, args, rows):
+    out = subprocess.run(
+        [sys.executable, str(BENCH / script), *args], capture_output=True, text=True, timeout=600, cwd=BENCH
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    table = [line for line in out.stdout.splitlines() if line.startswith("| ") and not line.startswith("| --")]
+    assert len(table) == rows + 1, out.stdout  # a header and a row per case
