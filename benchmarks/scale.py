@@ -2,7 +2,9 @@
 
 Each size runs in its own process so that peak memory (max RSS) belongs to that size alone.
 Prints a Markdown table: building the street, the year of steps, resident-days per second of
-steps, the steps' cost against 10,000 residents' (linear growth is the size ratio), peak memory.
+steps, the steps' cost against 10,000 residents' (linear growth is the size ratio), peak memory. Below it,
+the machine's speed in the same run, before and after the sizes: Mesa's Boltzmann wealth model
+(`mesa_context.py`), so that tables of different days can be compared on a shared machine.
 
     python benchmarks/scale.py                 # 5,000, 10,000, 100,000 and 1,000,000 residents
     python benchmarks/scale.py 5000 20000      # chosen sizes
@@ -43,6 +45,9 @@ def one(n: int) -> dict:
 
 
 def table(sizes: list[int]) -> None:
+    from mesa_context import boltzmann
+
+    before = boltzmann(1_000, 100)
     print(
         "| residents | building (s) | 365 days of steps (s) | resident-days / s | steps ÷ 10k's | peak memory (MB) | disputes |"
     )
@@ -56,6 +61,11 @@ def table(sizes: list[int]) -> None:
             f"{ratio} | {r['peak_mb']:,.0f} | {r['disputes']:,} |",
             flush=True,
         )
+    after = boltzmann(1_000, 100)
+    print(
+        f"\nMesa's Boltzmann wealth model in this run (1,000 agents × 100 steps): "
+        f"{before * 1e6:.2f} µs an agent-step before the sizes, {after * 1e6:.2f} after."
+    )
 
 
 if __name__ == "__main__":
