@@ -206,6 +206,12 @@ def analyse(plan: Plan, means: pd.DataFrame, outputs: list[str]) -> tuple[pd.Dat
                 "(unfinished runs, or a metric undefined there); not analysed"
             )
             continue
+        if plan.method == "sobol" and Y.min() == Y.max():  # its indices would divide by zero variance
+            notes.append(
+                f"`{o}`: {Y[0]:.4g} in every sample row; no lever moved it over these ranges, "
+                "so there is no variance to share among them; not analysed"
+            )
+            continue
         if plan.method == "morris":
             from SALib.analyze import morris
 
@@ -277,7 +283,7 @@ def markdown(
         )
     lines.append("")
     cols = [c for c in table.columns if c != "output"]
-    for o, part in table.groupby("output", sort=False):
+    for o, part in table.groupby("output", sort=False) if len(table) else ():  # empty: every output noted
         extra = f" (replicate noise: standard error of a point's mean ≈ {_fmt(noise.get(o, math.nan))})"
         lines += [f"## {o}{extra}", "", "| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
         for _, r in part.iterrows():

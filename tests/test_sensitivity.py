@@ -120,7 +120,7 @@ def test_sobol_with_contrast_end_to_end(tmp_path):
             "--levers",
             "offices.capacity_per_day,grid.worker_cost_per_year",
             "--outputs",
-            "resolution_rate",
+            "resolution_rate,cost_total",
             "-N",
             "4",
             "--replicates",
@@ -138,8 +138,13 @@ def test_sobol_with_contrast_end_to_end(tmp_path):
     assert _count(db, "sob") == 4 * (2 + 2) * 2  # N × (levers + 2) rows × two presets
     table = pd.read_csv(out / "sensitivity.csv")
     assert {"S1", "S1_conf", "ST", "ST_conf"} <= set(table.columns)
-    assert (out / "sobol_resolution_rate.png").is_file()
-    assert "administrative_only" in (out / "sensitivity.md").read_text(encoding="utf-8")
+    # the cost moves with the grid workers' pay; on 300 residents for 60 days no case is resolved
+    # under either preset, so the difference in resolution rate is 0 everywhere and has no indices
+    assert set(table["output"]) == {"cost_total"} and table["ST"].notna().all()
+    assert (out / "sobol_cost_total.png").is_file()
+    report = (out / "sensitivity.md").read_text(encoding="utf-8")
+    assert "administrative_only" in report
+    assert "`resolution_rate`: 0 in every sample row" in report
 
 
 def test_bad_lever_is_one_clear_line(tmp_path):
@@ -173,3 +178,16 @@ def test_the_analysis_report_is_also_a_self_contained_page(tmp_path):
     assert paths["markdown"].read_text(encoding="utf-8") == text
     assert "<table>" in page and "<code>grid.skill</code>" in page and "&lt;b&gt;0.5&lt;/b&gt;" in page
     assert f"data:image/png;base64,{base64.b64encode(png).decode()}" in page and 'src="fig.png"' not in page
+
+
+def test_sobol_of_outputs_no_lever_moves_says_so(tmp_path):
+    """Every output constant over the sample (no case is resolved on 300 residents in 60 days):
+    the command finishes and says why there are no indices, instead of dividing by zero."""
+    r = CliRunner().invoke(
+        main,
+        ["sensitivity", "co_governance", "--method", "sobol", "--levers", "grid.skill,offices.skill"]
+        + ["--outputs", "resolution_rate", "-N", "2", "--db", str(tmp_path / "s.db"), "--out", str(tmp_path)]
+        + TINY,
+    )
+    assert r.exit_code == 0, r.output
+    assert "`resolution_rate`: 0 in every sample row" in (tmp_path / "sensitivity.md").read_text(encoding="utf-8")
