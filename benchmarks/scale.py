@@ -2,9 +2,9 @@
 
 Each size runs in its own process so that peak memory (max RSS) belongs to that size alone.
 Prints a Markdown table: building the street, the year of steps, resident-days per second of
-steps, the steps' cost against 10,000 residents' (linear growth is the size ratio), peak memory. Below it,
-the machine's speed in the same run, before and after the sizes: Mesa's Boltzmann wealth model
-(`mesa_context.py`), so that tables of different days can be compared on a shared machine.
+steps, the steps' cost against 10,000 residents' (linear growth is the size ratio), peak memory.
+Below it, the machine's speed in the same run, before and after the sizes: Mesa's Boltzmann wealth
+model (`mesa_context.py`), so that tables of different days can be compared on a shared machine.
 
     python benchmarks/scale.py                 # 5,000, 10,000, 100,000 and 1,000,000 residents
     python benchmarks/scale.py 5000 20000      # chosen sizes
