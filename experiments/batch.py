@@ -12,6 +12,7 @@ from typing import Any
 import sqlite_utils
 from tqdm import tqdm
 
+from . import interrupts
 from .design import Design
 from .engine import DaskEngine, LocalEngine
 from .runs import RunSpec, derive_seed, run_row
@@ -170,6 +171,7 @@ def run_design(
             )
             failed += out.error is not None
             bar.update(1)
+            interrupts.check()  # one a finaliser swallowed
     except BaseException:
         with contextlib.suppress(Exception):  # the first error is the one to report (a full disk fails twice)
             _finish(db, design.name, previous + time.perf_counter() - start, bar, engine if close_engine else None)

@@ -20,6 +20,7 @@ import psutil
 import pytest
 from click.testing import CliRunner
 from cogov.experiments import design as design_module
+from cogov.experiments import interrupts
 from cogov.experiments.batch import run_design
 from cogov.experiments.cli import main
 from cogov.experiments.design import Design, DesignError, build_design, check_name
@@ -511,11 +512,11 @@ def _start_batch(tmp_path, engine):
         "--replicates",
         "10",
         "--steps",
-        "200",
+        "1000",
         "--scenarios",
         ",".join(PRESETS),
         "--set",
-        "population.residents=1500",
+        "population.residents=3000",
         "--db",
         str(db),
         "--no-report",
@@ -574,6 +575,31 @@ def test_markdown_report_escapes_a_description(tmp_path):
     md = write_report(db, "html", tmp_path / "out", lang="en")["markdown"].read_text(encoding="utf-8")
     text = "".join(md.split("```")[::2])  # outside code blocks, where Markdown would render HTML
     assert "<script>" not in text and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in text
+
+
+class _InterruptsWhenCollected:
+    """Ctrl-C arriving while a finaliser runs, as it did once inside a Dask future's `__del__`."""
+
+    def __del__(self):
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.05)  # the handler runs here, inside the finaliser, which swallows what it raises
+
+
+def _first_run_interrupts_in_a_finaliser(spec):
+    if spec.replicate == 0 and spec.point == PRESETS[0]:
+        _InterruptsWhenCollected()  # collected at once
+    return execute(spec)
+
+
+def test_an_interruption_a_finaliser_swallows_still_stops_the_batch(tmp_path, capfd):
+    d = _design(replicates=3)
+    db = open_db(tmp_path / "f.db")
+    engine = LocalEngine(1, task=_first_run_interrupts_in_a_finaliser)
+    with pytest.raises(KeyboardInterrupt), interrupts.caught():
+        run_design(db, d, engine, kind="compare", command="t", progress=False)
+    assert db["runs"].count == 1  # stopped after the run it was in, not at the end of the batch
+    assert "Exception ignored" not in capfd.readouterr().err
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # handlers restored
 
 
 def test_ctrl_c_inside_a_command_is_one_line():

@@ -4,7 +4,6 @@ with its report. Light at import: heavy modules load inside the functions that n
 
 from __future__ import annotations
 
-import signal
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -137,26 +136,18 @@ def command_line() -> str:
     return "cogov " + " ".join(sys.argv[1:])
 
 
-class Terminated(KeyboardInterrupt):
-    """SIGTERM, raised like Ctrl-C so that a batch stops its workers and says what is kept."""
-
-
-def _terminate(signum, frame):
-    raise Terminated()
-
-
 @contextmanager
 def interruptible(stored: Callable[[], str]) -> Iterator[None]:
-    """Ctrl-C or SIGTERM inside: the engine's workers are stopped on the way out; print how much
-    is stored (`stored()`) and exit 130 (143 for SIGTERM)."""
-    previous = signal.signal(signal.SIGTERM, _terminate)
+    """Ctrl-C or SIGTERM inside (`interrupts.caught`): the engine's workers are stopped on the way
+    out; print how much is stored (`stored()`) and exit 130 (143 for SIGTERM)."""
+    from ..interrupts import Terminated, caught
+
     try:
-        yield
+        with caught():
+            yield
     except KeyboardInterrupt as e:
         err.print(f"interrupted: {stored()} stored; run the same command again to resume", highlight=False)
         sys.exit(143 if isinstance(e, Terminated) else 130)
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 def store_runs(store, design, engine, kind: str):
