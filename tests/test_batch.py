@@ -82,6 +82,7 @@ def test_rerun_resumes_and_keeps_one_row_per_run(tmp_path):
 @pytest.mark.slow
 def test_hard_kill_loses_only_runs_in_flight(tmp_path):
     db_path = tmp_path / "kill.db"
+    steps = 400  # 16 runs of about 0.15 s: the kill comes mid-batch
     cmd = [
         sys.executable,
         "-m",
@@ -90,7 +91,7 @@ def test_hard_kill_loses_only_runs_in_flight(tmp_path):
         "--replicates",
         "8",
         "--steps",
-        "150",
+        str(steps),
         "--scenarios",
         "administrative_only,co_governance",
         "--set",
@@ -125,14 +126,14 @@ def test_hard_kill_loses_only_runs_in_flight(tmp_path):
     ids = [r["id"] for r in db.query("select id from runs")]
     assert len(ids) == 16 and len(set(ids)) == 16
     series = db.execute("select run_id, count(*) from timeseries group by run_id").fetchall()
-    assert len(series) == 16 and all(n == 150 for _, n in series)
+    assert len(series) == 16 and all(n == steps for _, n in series)
     clean = open_db(tmp_path / "clean.db")
     d = build_design(
         {
             "name": "k",
             "scenarios": ["administrative_only", "co_governance"],
             "replicates": 8,
-            "steps": 150,
+            "steps": steps,
             "master_seed": 2026,
             "set": {"population.residents": 1500},
         },
