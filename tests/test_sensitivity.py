@@ -80,7 +80,8 @@ def test_morris_end_to_end_resumes_and_finds_no_effect_where_there_is_none(tmp_p
         str(db),
         "--out",
         str(out),
-        *TINY,
+        # big and long enough that cases are judged and the resolution rate varies between runs
+        *["--set", "population.residents=2000", "--steps", "120", "--workers", "1"],
     ]
     r = CliRunner().invoke(main, args)
     assert r.exit_code == 0, r.output
@@ -90,11 +91,12 @@ def test_morris_end_to_end_resumes_and_finds_no_effect_where_there_is_none(tmp_p
         assert (out / f).is_file(), f
     table = pd.read_csv(out / "sensitivity.csv")
     assert {"mu_star", "mu_star_conf", "sigma", "rank"} <= set(table.columns)
-    # the price of handling a petition is only a cost: it cannot move the resolution rate
-    cell = table[(table.output == "resolution_rate") & (table.lever == "petition.handle_cost")]
-    assert abs(float(cell.mu_star.iloc[0])) < 1e-12
-    cost = table[(table.output == "cost_total") & (table.lever == "offices.capacity_per_day")]
-    assert float(cost.mu_star.iloc[0]) > 0
+    mu_star = table.set_index(["output", "lever"]).mu_star
+    # the price of handling a petition is only a cost: it moves the cost, not the resolution rate,
+    # which the other levers do move
+    assert mu_star["resolution_rate", "petition.handle_cost"] == 0
+    assert mu_star["resolution_rate", "grid.skill"] > 0 and mu_star["resolution_rate", "offices.capacity_per_day"] > 0
+    assert mu_star["cost_total", "petition.handle_cost"] > 0 and mu_star["cost_total", "offices.capacity_per_day"] > 0
     # rerun: nothing new runs, the indices are recomputed from the store
     (out / "sensitivity.csv").unlink()
     r2 = CliRunner().invoke(main, args)
