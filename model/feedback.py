@@ -87,7 +87,7 @@ def update_residents(model: CogovModel) -> None:
     p, rng, w = model.p, model.streams.volunteers, model.world
     fb, vol = p.feedback, p.volunteers
     s, ps, v = model.satisfaction, model.public_spirit, model.volunteer
-    a, b = model.scratch
+    a, b, u = model.scratch
     # s += relax × (baseline − weight × grievance − s)
     np.multiply(model.grievance, fb.grievance_weight, out=a)
     np.subtract(p.population.baseline_satisfaction, a, out=a)
@@ -112,7 +112,7 @@ def update_residents(model: CogovModel) -> None:
     join_rate = (vol.base_recruit_rate + vol.cultivation * vol.recruit_rate) * room
     load = np.array([orgs[0].load for orgs in model.orgs_by_community])
     drop_rate = vol.dropout_rate * (1 + vol.load_dropout * vol.mediator_share * load)  # per community
-    u = rng.random(w.n)
+    rng.random(out=u)  # the same draws as rng.random(w.n), into a buffer that is already mapped
     pf = model.participation_factor
     cand = (u < join_rate * model.participation_max).nonzero()[0]  # a superset of those who pass
     joining = cand[~v[cand] & (ps[cand] >= vol.spirit_threshold) & (u[cand] < join_rate * pf[cand])]

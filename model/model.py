@@ -90,7 +90,7 @@ class CogovModel(mesa.Model):
         self.reforms_applied: list[tuple[int, dict]] = []  # (day, levers set)
         self.res_community = w.community[w.grid]
         self.group_members = [np.flatnonzero(w.group == g) for g in range(len(GROUPS))]
-        self.scratch = (np.empty(n), np.empty(n))  # work arrays of the daily phases
+        self.scratch = (np.empty(n), np.empty(n), np.empty(n))  # work arrays of the daily phases
         self.arising_rates: tuple | None = None  # kept by `arising._rates` until the shocks or parameters change
         self._build_handlers()
         self.configure(p)
