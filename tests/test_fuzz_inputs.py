@@ -184,13 +184,16 @@ def invoke(*args):
 
 
 def fuzz(depth, strategy):
-    return settings(
+    """`depth` examples of `strategy` (the same ones every time below 50), no deadline, no example
+    database: the settings go on the test that `given` makes, where Hypothesis reads them."""
+    configured = settings(
         max_examples=depth,
         deadline=None,
         derandomize=depth < 50,
         database=None,
         suppress_health_check=list(HealthCheck),
-    )(given(strategy))
+    )
+    return lambda test: configured(given(strategy)(test))
 
 
 @pytest.mark.parametrize("depth", DEPTHS)
@@ -205,8 +208,8 @@ def test_bad_files(tmp_path, depth, command):
     def check(raw):
         path = tmp_path / "input.toml"
         path.write_bytes(raw)
-        extra = ["--no-store", "--steps", "1"] if command[0] == "run" else ["--db", db]
-        one_line(invoke(command[0], path, *command[1:], *extra), str(path))
+        extra = ["--steps", "1"] if command[0] == "run" else []
+        one_line(invoke(command[0], path, *command[1:], *extra, "--db", db), str(path))
         assert not db.exists()
 
     check()

@@ -446,10 +446,10 @@ def test_lever_combination_errors_name_the_file_or_option(tmp_path):
 @pytest.mark.parametrize(
     "args, needle",
     [
-        (["run", "x" * 5000, "--no-store"], "not a preset name"),
+        (["run", "x" * 5000], "not a preset name"),
         (["sweep", "x" * 5000], "not found"),
-        (["run", "co_governance", "--seed", "-1", "--no-store"], "--seed"),
-        (["run", "co_governance", "--seed", str(2**63), "--no-store"], "--seed"),
+        (["run", "co_governance", "--seed", "-1"], "--seed"),
+        (["run", "co_governance", "--seed", str(2**63)], "--seed"),
         (["compare", "--scenarios", "campaign,campaign"], "'campaign' is given twice"),
         (["sweep", "petition_response", "--engine", "dask", "--scheduler", "not a url", "--no-report"], "--scheduler"),
         (["sensitivity", "co_governance", "--outputs", "resolution_rate,nope"], "'nope'"),
@@ -459,7 +459,7 @@ def test_lever_combination_errors_name_the_file_or_option(tmp_path):
 )
 def test_odd_values_are_one_line(tmp_path, args, needle):
     db = tmp_path / "v.db"
-    one_line_error(cli(*args, "--db", db) if args[0] != "run" else cli(*args), needle)
+    one_line_error(cli(*args, "--db", db), needle)
     if "--scheduler" not in args:
         assert not db.exists()  # refused before any store or run
 
