@@ -7,13 +7,16 @@ import tomllib
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from cogov.experiments.calibrate import Target, TargetsError, load_targets
+from cogov.experiments.calibrate import Calibration, Target, TargetsError, load_targets, point_label, write_outputs
 from cogov.experiments.cli import main
 from cogov.experiments.paths import DEFAULT_TARGETS
 from cogov.experiments.store import open_db
 from cogov.model import load_scenario
 
 TINY = ["--set", "population.residents=300", "--steps", "60", "--workers", "1"]
+# big enough that the mediation success rate falls below 1 and trials differ in loss (at 300 × 60
+# every trial had a rate of 1.0 and a loss of 1.0; at 1000 × 60 two trials still tied)
+SMALL = ["--set", "population.residents=2000", "--steps", "120", "--workers", "1"]
 
 
 def _count(db_path, experiment):
@@ -110,7 +113,7 @@ def test_calibrate_end_to_end_resumes(tmp_path):
         str(db),
         "--out",
         str(out),
-        *TINY,
+        *SMALL,
     ]
     r = CliRunner().invoke(main, args)
     assert r.exit_code == 0, r.output
@@ -125,6 +128,14 @@ def test_calibrate_end_to_end_resumes(tmp_path):
     report = (out / "fit_report.md").read_text(encoding="utf-8")
     assert "mediation_success_rate" in report and "0.98" in report and "seed 002 L85" in report
     trials = pd.read_csv(out / "trials.csv")
+    # the trials differ in loss, so the fit has something to choose and the rerun something to match
+    assert trials.loss.nunique() == 3, trials[["loss", "mean_mediation_success_rate"]]
+    assert (trials.mean_mediation_success_rate < 1).all()
+    # the calibrated scenario is the trial with the lowest loss
+    best = trials.loc[trials.loss.idxmin()]
+    assert data["meta"]["best_loss"] == pytest.approx(best.loss)
+    assert f"(trial {best.trial}, point `{best.point}`)" in report
+    assert sc.params.grid.skill == best["grid.skill"] and sc.params.volunteers.skill == best["volunteers.skill"]
     # a rerun replays the finished trials from the store and runs nothing
     r2 = CliRunner().invoke(main, args)
     assert r2.exit_code == 0, r2.output
@@ -137,7 +148,7 @@ def test_calibrate_needs_a_preset_when_the_file_has_several(tmp_path):
     assert r.exit_code == 2 and "--preset" in r.output and "legal_grid" in r.output
 
 
-def test_first_trial_is_the_preset_and_ties_go_to_the_nearest(tmp_path):
+def test_first_trial_is_the_preset_and_is_kept_when_it_fits_best(tmp_path):
     out = tmp_path / "out"
     r = CliRunner().invoke(
         main,
@@ -164,7 +175,45 @@ def test_first_trial_is_the_preset_and_ties_go_to_the_nearest(tmp_path):
     assert r.exit_code == 0, r.output
     trials = pd.read_csv(out / "trials.csv")
     assert trials.loc[0, "self_governance.attendance"] == 0.15  # the preset's value
+    assert trials.loc[1, "self_governance.attendance"] != 0.15
+    # here the preset fits better than the other trial (about 22 against 127), so it is the result
+    assert trials.loss.idxmin() == 0 and trials.loc[0, "loss"] < trials.loc[1, "loss"], trials
     sc = load_scenario(out / "calibrated_courtyard_self_governance.toml")
-    best = trials[trials.loss == trials.loss.min()]
-    if (best["self_governance.attendance"] == 0.15).any():
-        assert sc.params.self_governance.attendance == 0.15
+    assert sc.params.self_governance.attendance == 0.15
+
+
+def test_ties_go_to_the_trial_nearest_the_preset(tmp_path):
+    """Among the trials with the lowest loss the calibrated scenario takes the one nearest the preset
+    (each lever in units of its search range), not the first. A synthetic trials table: in the ties a
+    small real calibration gives (every trial at the same loss) the preset, trial 0, is both first and
+    nearest, so they cannot tell the two apart."""
+    ranges = {"grid.skill": (0.5, 0.9), "volunteers.skill": (0.4, 0.8)}
+    targets = [t for t in load_targets(DEFAULT_TARGETS).targets if t.preset == "legal_grid"]
+    cal = Calibration("ties", "legal_grid", targets, ranges, 1, 60, 2026, {}, str(DEFAULT_TARGETS))
+    assert cal.start() == {"grid.skill": 0.75, "volunteers.skill": 0.65}
+    grid = [0.75, 0.5, 0.9, 0.8, 0.7]
+    volunteers = [0.65, 0.4, 0.4, 0.6, 0.8]
+    # trial 0 is the preset; 1, 3 and 4 tie at the lowest loss, 1 the farthest and 3 the nearest
+    trials = pd.DataFrame(
+        {
+            "trial": range(5),
+            "point": [point_label({"grid.skill": g, "volunteers.skill": v}) for g, v in zip(grid, volunteers)],
+            "loss": [3.0, 1.0, 2.0, 1.0, 1.0],
+            "ran": 0,
+            "grid.skill": grid,
+            "volunteers.skill": volunteers,
+        }
+    )
+    assert cal.distance({"grid.skill": 0.8, "volunteers.skill": 0.6}) < min(
+        cal.distance({"grid.skill": 0.5, "volunteers.skill": 0.4}),
+        cal.distance({"grid.skill": 0.7, "volunteers.skill": 0.8}),
+    )
+    result = write_outputs(open_db(tmp_path / "t.db"), cal, trials, tmp_path / "out", "test")
+    assert result["best"] == {"grid.skill": 0.8, "volunteers.skill": 0.6} and result["best_loss"] == 1.0
+    sc = load_scenario(tmp_path / "out" / "calibrated_legal_grid.toml")
+    assert (sc.params.grid.skill, sc.params.volunteers.skill) == (0.8, 0.6)
+    assert "(trial 3, point" in (tmp_path / "out" / "fit_report.md").read_text(encoding="utf-8")
+    # when the preset shares the lowest loss, it is the result
+    trials.loc[0, "loss"] = 1.0
+    result = write_outputs(open_db(tmp_path / "t.db"), cal, trials, tmp_path / "out", "test")
+    assert result["best"] == {"grid.skill": 0.75, "volunteers.skill": 0.65}
