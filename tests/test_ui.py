@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import time
 
 import numpy as np
@@ -195,12 +196,21 @@ def test_play_stops_when_the_last_page_leaves_and_the_run_is_dropped_later():
 def test_play_stops_on_the_last_day_and_step_does_nothing_while_playing():
     run = _run(days_per_tick=30)
     run.board.step(MAX_DAYS - 3)
+    steppers = []
+    board_step = run.board.step
+
+    def step(days):
+        steppers.append(threading.current_thread().name)
+        return board_step(days)
+
+    run.board.step = step
     run.play()
     run.step(5)  # ignored: the play thread alone steps while playing
     deadline = time.monotonic() + 30
     while run.playing and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not run.playing and run.board.finished and run.board.day == MAX_DAYS
+    assert steppers and set(steppers) == {"cogov-play"}, steppers
 
 
 def test_b_starts_as_a_contrasting_preset():
