@@ -16,7 +16,7 @@ from .agents import (
     Resident,
     SocialOrganization,
 )
-from .arising import CategoryTables, arise
+from .arising import INTERPERSONAL, CategoryTables, arise
 from .costs import Costs, accrue, allocate
 from .discovery import discover
 from .disputes import DisputeTable, EventLog, Handler, State
@@ -147,16 +147,23 @@ class CogovModel(mesa.Model):
 
     def mediator_for(self, d: int) -> SocialOrganization | None:
         """The social organisation of the case's community that would take it: the best skill and
-        legitimacy, discounted by its queue's wait; None if no organisation has capacity."""
+        legitimacy, discounted by its queue's wait, the mediation committee weighted up by
+        `volunteers.familiarity` in neighbour and family disputes; None if no organisation has
+        capacity."""
         community = self.world.community[self.disputes.grid[d]]
         best, best_score = None, 0.0
         w, half_life = self.p.social_orgs.independence_weight, self.p.social_orgs.choice_wait_half_life_days
+        familiarity = self.p.volunteers.familiarity
+        if familiarity and self.disputes.category.item(d) not in INTERPERSONAL:
+            familiarity = 0.0
         for org in self.orgs_by_community[community]:
             cap = org.capacity()
             if cap <= 0:
                 continue
             wait = len(org.queue) / cap
             score = org.skill * ((1 - w) + w * org.independence) * 0.5 ** (wait / half_life)
+            if familiarity and org.org_kind == "mediation_committee":
+                score *= 1 + familiarity
             if score > best_score:
                 best, best_score = org, score
         return best

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from cogov.model import load_scenario, simulate
+from cogov.model.arising import INTERPERSONAL
 from cogov.model.disputes import State
 from cogov.model.model import CogovModel
 from cogov.model.params import CATEGORIES, Params
@@ -159,6 +160,30 @@ def test_volunteer_mediators_settle_a_few_cases_a_year():
     assert queued > 5  # cases wait for them
     more, _, _ = _committees_alone(0.1)
     assert more > 2 * few
+
+
+def _committee_resolutions(familiarity: float) -> tuple[int, int]:
+    """co_governance for a year: cases its mediation committees resolved, neighbour and family
+    disputes and the others."""
+    model = CogovModel(load_scenario("co_governance", {"volunteers.familiarity": familiarity}).params, seed=1)
+    for _ in range(365):
+        model.step()
+    ds = model.disputes
+    committees = [o.unique_id for o in model.orgs if o.org_kind == "mediation_committee"]
+    by_committee = (ds.view("state") == State.RESOLVED.value) & np.isin(ds.view("handler_id"), committees)
+    neighbourly = np.isin(ds.view("category"), INTERPERSONAL)
+    return int((by_committee & neighbourly).sum()), int((by_committee & ~neighbourly).sum())
+
+
+def test_familiarity_brings_neighbour_and_family_disputes_to_the_committees():
+    """Chosen by skill and wait alone, the committees (volunteers' skill below the professionals')
+    get a case only when the professionals are backed up; weighted up by familiarity (seed 002
+    L85) they settle neighbour and family disputes, and only those gain."""
+    near_without, other_without = _committee_resolutions(0.0)
+    near_with, other_with = _committee_resolutions(0.5)
+    assert near_without + other_without <= 3
+    assert near_with >= 20 and near_with > 10 * max(near_without, 1)
+    assert other_with <= other_without + 3
 
 
 # --- the seeds' failure mechanisms, each in its direction --------------------------------------------
