@@ -904,16 +904,18 @@ class Volunteers(Section):
         0.65, plausible=(0.4, 0.8), zh="志愿者技能", en="volunteer mediators' skill", source="assumption: 0.4–0.8"
     )
     familiarity: float = lever(
-        0.0,
+        0.5,
         plausible=(0.0, 1.0),
         unit="extra weight",
         ge=0.0,
         le=5.0,
         zh="熟人调解偏好",
         en="extra weight the parties of a neighbour or family dispute give their community's mediation "
-        "committee (people they know) over outside professionals; 0: skill and wait alone decide",
+        "committee (people they know) over outside professionals; 0: skill and wait alone decide, and "
+        "the less skilled volunteers get almost no case",
         source="seed 002 L85: 民间调解 suits neighbourly disputes (人情; 社会调解无程序之严格、无场域之局限、"
-        "无费用之缴纳); value assumption 0–1",
+        "无费用之缴纳); value assumption 0–1, default its midpoint (above about 0.31 the committee wins at "
+        "equal wait with the default skills)",
     )
     watch_rate: float = lever(
         0.02,
