@@ -1035,6 +1035,14 @@ class SelfGovernance(Section):
         "voice shrink in proportion",
         source="seed 003 L117: 重硬件轻软件的形式主义; value assumption 0.01–0.1",
     )
+    forum_first: bool = lever(
+        False,
+        unit="switch",
+        zh="公论评议优先",
+        en="the forum hears disputes of every category, and on the local-first ladder before mediation: "
+        "a platform where residents judge cases first",
+        source="seed 000 L10: 首先建立一个平台，在此平台上群众可以参与公论评议 … 就地协商解决问题",
+    )
     forum_min_parties: int = lever(
         3,
         plausible=(2, 6),

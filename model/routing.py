@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 # Public and multi-party matters a deliberation forum takes up (DESIGN §2 self-governance).
 FORUM_CATEGORIES = tuple(CATEGORIES.index(c) for c in ("property", "environment", "public_service"))
 LOCAL_FIRST_ORDER = (Handler.GRID, Handler.MEDIATION, Handler.FORUM, Handler.OFFICE)
+FORUM_FIRST_ORDER = (Handler.GRID, Handler.FORUM, Handler.MEDIATION, Handler.OFFICE)  # self_governance.forum_first
 
 
 def route_pending(model: CogovModel) -> None:
@@ -77,8 +78,9 @@ def available(model: CogovModel, d: int, kind: Handler) -> QueueHandler | None:
     if kind == Handler.MEDIATION:
         return model.mediator_for(d)
     if kind == Handler.FORUM:
-        if p.self_governance.deliberation and (
-            ds.category[d] in FORUM_CATEGORIES or ds.n_parties[d] >= p.self_governance.forum_min_parties
+        sg = p.self_governance
+        if sg.deliberation and (
+            sg.forum_first or ds.category[d] in FORUM_CATEGORIES or ds.n_parties[d] >= sg.forum_min_parties
         ):
             return model.forums[model.world.community[ds.grid[d]]]
         return None
@@ -95,7 +97,8 @@ def next_handler(model: CogovModel, d: int) -> tuple[Handler, QueueHandler]:
     office = model.office_for(int(ds.category[d]))
     if ladder == "local_first":
         if not ds.rigid[d] and ds.attempts[d] != p.routing.max_attempts - 1:
-            for k in LOCAL_FIRST_ORDER:  # the first untried rung that can take it
+            order = FORUM_FIRST_ORDER if p.self_governance.forum_first else LOCAL_FIRST_ORDER
+            for k in order:  # the first untried rung that can take it
                 if not tried & (1 << k) and (h := available(model, d, k)) is not None:
                     return k, h
         return Handler.OFFICE, office
