@@ -171,7 +171,7 @@ def run_design(
             )
             failed += out.error is not None
             bar.update(1)
-            interrupts.check()  # one a finaliser swallowed
+            interrupts.check()  # an interruption a finaliser swallowed stops the batch here
     except BaseException:
         with contextlib.suppress(Exception):  # the first error is the one to report (a full disk fails twice)
             _finish(db, design.name, previous + time.perf_counter() - start, bar, engine if close_engine else None)
