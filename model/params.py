@@ -506,6 +506,18 @@ class Routing(Section):
         en="days joint handling adds to arrange the partners",
         source="assumption: 1–7",
     )
+    local_max_wait_days: float = lever(
+        30.0,
+        plausible=(7.0, 90.0),
+        unit="days",
+        ge=0.0,
+        le=3650.0,
+        zh="就地最长等待",
+        en="on the local-first ladder a rung whose queue would take longer than this (days of its capacity) "
+        "is passed over for the next",
+        source="assumption: 7–90 (就地解决 is prompt, seed 002 L85; the same 30 days as the mediator choice's "
+        "wait half-life)",
+    )
     max_attempts: int = lever(
         3,
         plausible=(2, 4),

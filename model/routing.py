@@ -98,8 +98,12 @@ def next_handler(model: CogovModel, d: int) -> tuple[Handler, QueueHandler]:
     if ladder == "local_first":
         if not ds.rigid[d] and ds.attempts[d] != p.routing.max_attempts - 1:
             order = FORUM_FIRST_ORDER if p.self_governance.forum_first else LOCAL_FIRST_ORDER
-            for k in order:  # the first untried rung that can take it
-                if not tried & (1 << k) and (h := available(model, d, k)) is not None:
+            for k in order:  # the first untried rung that can take it without a long wait
+                if (
+                    not tried & (1 << k)
+                    and (h := available(model, d, k)) is not None
+                    and h.wait() <= p.routing.local_max_wait_days
+                ):
                     return k, h
         return Handler.OFFICE, office
     if ladder == "triage":
