@@ -163,17 +163,28 @@ def test_volunteer_mediators_settle_a_few_cases_a_year():
     assert more > 2 * few
 
 
+def _a_year(preset: str, overrides: dict) -> CogovModel:
+    """A preset with `overrides` after a year, seed 1."""
+    model = CogovModel(load_scenario(preset, overrides).params, seed=1)
+    for _ in range(365):
+        model.step()
+    return model
+
+
+def _resolved_in_and_out(model: CogovModel, handled: np.ndarray, categories) -> tuple[int, int]:
+    """Of the resolved cases `handled` marks, how many are of `categories` and how many are not."""
+    ds = model.disputes
+    mine = (ds.view("state") == State.RESOLVED.value) & handled
+    inside = np.isin(ds.view("category"), categories)
+    return int((mine & inside).sum()), int((mine & ~inside).sum())
+
+
 def _committee_resolutions(familiarity: float) -> tuple[int, int]:
     """co_governance for a year: cases its mediation committees resolved, neighbour and family
     disputes and the others."""
-    model = CogovModel(load_scenario("co_governance", {"volunteers.familiarity": familiarity}).params, seed=1)
-    for _ in range(365):
-        model.step()
-    ds = model.disputes
+    model = _a_year("co_governance", {"volunteers.familiarity": familiarity})
     committees = [o.unique_id for o in model.orgs if o.org_kind == "mediation_committee"]
-    by_committee = (ds.view("state") == State.RESOLVED.value) & np.isin(ds.view("handler_id"), committees)
-    neighbourly = np.isin(ds.view("category"), INTERPERSONAL)
-    return int((by_committee & neighbourly).sum()), int((by_committee & ~neighbourly).sum())
+    return _resolved_in_and_out(model, np.isin(model.disputes.view("handler_id"), committees), INTERPERSONAL)
 
 
 def test_familiarity_brings_neighbour_and_family_disputes_to_the_committees():
@@ -189,14 +200,9 @@ def test_familiarity_brings_neighbour_and_family_disputes_to_the_committees():
 
 def _forum_resolutions(forum_first: bool) -> tuple[int, int]:
     """gaofeng_deliberation for a year: cases its forums resolved, public matters and the others."""
-    p = load_scenario("gaofeng_deliberation", {"self_governance.forum_first": forum_first}).params
-    model = CogovModel(p, seed=1)
-    for _ in range(365):
-        model.step()
-    ds = model.disputes
-    by_forum = (ds.view("state") == State.RESOLVED.value) & (ds.view("handler") == Handler.FORUM.value)
-    public = np.isin(ds.view("category"), FORUM_CATEGORIES)
-    return int((by_forum & public).sum()), int((by_forum & ~public).sum())
+    model = _a_year("gaofeng_deliberation", {"self_governance.forum_first": forum_first})
+    by_forum = model.disputes.view("handler") == Handler.FORUM.value
+    return _resolved_in_and_out(model, by_forum, FORUM_CATEGORIES)
 
 
 def test_forum_first_brings_every_kind_of_dispute_to_the_forum():
@@ -212,10 +218,7 @@ def test_forum_first_brings_every_kind_of_dispute_to_the_forum():
 def _longest_local_wait(local_max_wait_days: float) -> float:
     """yantian_split (local-first, volunteer committees only) after a year: the longest queue at a
     grid worker, committee or forum, in days of its capacity."""
-    p = load_scenario("yantian_split", {"routing.local_max_wait_days": local_max_wait_days}).params
-    model = CogovModel(p, seed=1)
-    for _ in range(365):
-        model.step()
+    model = _a_year("yantian_split", {"routing.local_max_wait_days": local_max_wait_days})
     local = [*model.grid_workers, *model.orgs, *model.forums]
     return max(h.wait() for h in local if h.queue)
 
