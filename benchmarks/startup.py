@@ -21,6 +21,7 @@ CASES = [
     ["run", "--seed", "x", "co_governance"],
     ["compare", "--steps", "0"],
     ["sweep"],
+    ["merge"],
     ["report"],
     ["export"],
     ["scenarios", "--bogus"],

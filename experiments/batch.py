@@ -125,7 +125,11 @@ def run_design(
     command: str,
     progress: bool = True,
     close_engine: bool = True,
+    shard: tuple[int, int] | None = None,
 ) -> BatchSummary:
+    """Run the design's runs not yet stored; with `shard` (k, n), only every n-th of them from the
+    k-th (1-based, in the design's order): n machines or array jobs, each with a store of its own,
+    run disjoint parts that `cogov merge` brings together."""
     check_same_design(db, design)
     code = code_version()
     previous = 0.0
@@ -147,6 +151,8 @@ def run_design(
         engine=engine.describe(),
     )
     specs = design.specs()
+    if shard is not None:
+        specs = specs[shard[0] - 1 :: shard[1]]
     done = done_keys(db, design.name)
     todo = [s for s in specs if s.id not in done]
     start = time.perf_counter()

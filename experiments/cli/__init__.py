@@ -6,7 +6,7 @@ from __future__ import annotations
 import click
 
 from .analyses import calibrate, discover, sensitivity, validate
-from .batches import compare, export, report, sweep
+from .batches import compare, export, merge, report, sweep
 from .common import CommandGroup
 from .one_run import levers, run, scenarios, ui
 
@@ -18,5 +18,19 @@ def main() -> None:
     """cogov — an agent-based model of community governance (基层社会治理)."""
 
 
-for command in (run, compare, sweep, report, export, scenarios, levers, validate, sensitivity, calibrate, discover, ui):
+for command in (
+    run,
+    compare,
+    sweep,
+    merge,
+    report,
+    export,
+    scenarios,
+    levers,
+    validate,
+    sensitivity,
+    calibrate,
+    discover,
+    ui,
+):
     main.add_command(command)

@@ -6,7 +6,7 @@ import click
 
 from ...model import DEFAULT_STEPS
 from ..paths import DEFAULT_DB, RESULTS
-from .common import engine_options, err, fail, report_experiment, run_batch, series_option
+from .common import engine_options, err, fail, report_experiment, run_batch, series_option, shard_option
 
 HEADLINE = [
     "administrative_only",
@@ -52,6 +52,7 @@ HEADLINE = [
 )
 @click.option("--yes", is_flag=True, help="Run a design of more than 100,000 runs.")
 @series_option
+@shard_option
 @engine_options
 def compare(
     replicates,
@@ -64,6 +65,7 @@ def compare(
     budget,
     yes,
     series,
+    shard,
     db,
     workers,
     engine_name,
@@ -87,6 +89,10 @@ def compare(
             load_scenario(scenarios[0], fixed)  # a bad --set is named as such
         if (matched or budget) and BUDGET_LEVER in fixed:
             raise DesignError(f"--set {BUDGET_LEVER}: the budget-matched comparison sets it; give --budget instead")
+        if matched and shard and not budget:
+            raise DesignError(
+                "--budget-matched with --shard: every shard must run the same matched comparison; give --budget"
+            )
         design = build_design(
             {
                 "name": name,
@@ -105,9 +111,9 @@ def compare(
         fail(str(e))
         return
     if not (matched or budget):
-        run_batch(design, "compare", db, workers, engine_name, scheduler, lang, no_report)
+        run_batch(design, "compare", db, workers, engine_name, scheduler, lang, no_report, shard=shard)
         return
-    store = run_batch(design, "compare", db, workers, engine_name, scheduler, lang, no_report=True)
+    store = run_batch(design, "compare", db, workers, engine_name, scheduler, lang, no_report=True, shard=shard)
     try:
         second = second or matched_design(design, matched_budget(own_budgets(store, design.name)), yes=yes)
     except DesignError as e:
@@ -116,8 +122,8 @@ def compare(
     err.print(
         f"{second.name}: every preset at ¥{second.set[BUDGET_LEVER]:,.0f} per 10k residents a year", highlight=False
     )
-    run_batch(second, "compare", db, workers, engine_name, scheduler, lang, no_report=True)
-    if not no_report:
+    run_batch(second, "compare", db, workers, engine_name, scheduler, lang, no_report=True, shard=shard)
+    if not (no_report or shard):
         report_experiment(store, second.name, lang)
         report_experiment(store, design.name, lang)
 
@@ -132,8 +138,9 @@ def compare(
     default=None,
     help="Daily series to store, if not the design's own `series` [default: daily].",
 )
+@shard_option
 @engine_options
-def sweep(design_ref, replicates, yes, series, db, workers, engine_name, scheduler, lang, no_report):
+def sweep(design_ref, replicates, yes, series, shard, db, workers, engine_name, scheduler, lang, no_report):
     """Run an experiment design (a file, or a name in experiments/designs/)."""
     from ..design import DesignError, load_design
 
@@ -144,7 +151,25 @@ def sweep(design_ref, replicates, yes, series, db, workers, engine_name, schedul
     except DesignError as e:
         fail(str(e))
         return
-    run_batch(design, "sweep", db, workers, engine_name, scheduler, lang, no_report)
+    run_batch(design, "sweep", db, workers, engine_name, scheduler, lang, no_report, shard=shard)
+
+
+@click.command()
+@click.argument("target", type=click.Path(dir_okay=False))
+@click.argument("sources", nargs=-1, required=True, type=click.Path(dir_okay=False))
+def merge(target, sources):
+    """Merge results stores (SOURCES: shards of one design, or batches run elsewhere) into TARGET.
+
+    Each run keeps one row; a run finished in two stores must have the same metrics, and experiments
+    of one name must share design and code version. Merging a store again changes nothing."""
+    from ..merge import merge_stores
+
+    for s in merge_stores(target, list(sources)):
+        err.print(
+            f"{s.source} ({', '.join(s.experiments) or 'no experiment'}): {s.copied:,} run"
+            f"{'' if s.copied == 1 else 's'} merged, {s.kept:,} already in {target}",
+            highlight=False,
+        )
 
 
 @click.command()

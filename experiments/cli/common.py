@@ -99,6 +99,25 @@ series_option = click.option(
 )
 
 
+def _parse_shard(ctx, param, value):
+    if value is None:
+        return None
+    k, _, n = value.partition("/")
+    if not (k.isdigit() and n.isdigit() and 1 <= int(k) <= int(n)):
+        raise click.BadParameter(f"{value!r}: give K/N with 1 ≤ K ≤ N, e.g. 3/8")
+    return int(k), int(n)
+
+
+shard_option = click.option(
+    "--shard",
+    default=None,
+    metavar="K/N",
+    callback=_parse_shard,
+    help="Run only the K-th of N disjoint parts of the design (every N-th run from the K-th), e.g. one per "
+    "machine or array job, each into a --db of its own; `cogov merge` then brings the stores together.",
+)
+
+
 def analysis_options(replicates: int, replicates_help: str):
     """The options every analysis command shares: replicates, days, master seed and fixed levers."""
 
@@ -150,21 +169,26 @@ def interruptible(stored: Callable[[], str]) -> Iterator[None]:
         sys.exit(143 if isinstance(e, Terminated) else 130)
 
 
-def store_runs(store, design, engine, kind: str):
-    """Run `design` into the store with a progress bar; stop cleanly on Ctrl-C or SIGTERM."""
+def store_runs(store, design, engine, kind: str, shard: tuple[int, int] | None = None):
+    """Run `design` (or one `shard` of it) into the store with a progress bar; stop cleanly on Ctrl-C
+    or SIGTERM."""
     from ..batch import run_design
     from ..store import done_keys
 
-    with interruptible(lambda: f"{len(done_keys(store, design.name))} of {len(design.specs())} runs are"):
+    total = len(design.specs()[shard[0] - 1 :: shard[1]] if shard else design.specs())
+    with interruptible(lambda: f"{len(done_keys(store, design.name))} of {total} runs are"):
         try:
-            return run_design(store, design, engine, kind=kind, command=command_line(), progress=err.is_terminal)
+            return run_design(
+                store, design, engine, kind=kind, command=command_line(), progress=err.is_terminal, shard=shard
+            )
         except ValueError as e:
             fail(str(e))
 
 
-def run_batch(design, kind, db, workers, engine_name, scheduler, lang, no_report, plan: str | None = None):
-    """Run `design` into the store at `db` (saying first what it holds: `plan`, or its size), say how
-    it went, and write its report unless `no_report`. Returns the store."""
+def run_batch(design, kind, db, workers, engine_name, scheduler, lang, no_report, plan: str | None = None, shard=None):
+    """Run `design` (or one `shard` of it) into the store at `db` (saying first what it holds: `plan`,
+    or its size), say how it went, and write its report unless `no_report` or a shard, which holds
+    only part of the runs. Returns the store."""
     from ..store import open_db
 
     store = open_db(db)
@@ -175,13 +199,20 @@ def run_batch(design, kind, db, workers, engine_name, scheduler, lang, no_report
         f"{design.size() * design.replicates:,} runs",
         highlight=False,
     )
-    summary = store_runs(store, design, engine, kind)
+    summary = store_runs(store, design, engine, kind, shard)
+    part = f" (shard {shard[0]}/{shard[1]}: {summary.total:,} of them)" if shard else ""
     err.print(
-        f"{design.name}: {summary.ran} runs in {summary.seconds:.1f} s ({summary.skipped} already stored, "
+        f"{design.name}{part}: {summary.ran} runs in {summary.seconds:.1f} s ({summary.skipped} already stored, "
         f"{summary.failed} failed) → {db}",
         highlight=False,
     )
-    if not no_report:
+    if shard:
+        err.print(
+            f"merge the {shard[1]} shards' stores with `cogov merge TARGET.db SHARD.db …`, then "
+            f"`cogov report {design.name} --db TARGET.db`",
+            highlight=False,
+        )
+    elif not no_report:
         report_experiment(store, design.name, lang)
     return store
 
