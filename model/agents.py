@@ -292,10 +292,20 @@ class SocialOrganization(QueueHandler):
             return self.model.purchased_staff * self.pop_share * (1 - paper)
         return 0.0
 
+    def mediating_share(self) -> float:
+        """Share of its community's volunteers who mediate: `volunteers.mediator_share`, fewer where
+        that many would pass `volunteers.max_mediators_per_1000` (mediators are selected, 选聘)."""
+        share = self.model.p.volunteers.mediator_share
+        volunteers = self.model.volunteers_in_community[self.community]
+        cap = self.model.mediator_cap[self.community]
+        return share if volunteers * share <= cap else cap / volunteers
+
     def capacity(self) -> float:
         if self.org_kind == "mediation_committee":
             v = self.model.p.volunteers
-            full = self.model.volunteers_in_community[self.community] * v.mediator_share * v.cases_per_mediator_day
+            full = (
+                self.model.volunteers_in_community[self.community] * self.mediating_share() * v.cases_per_mediator_day
+            )
             return full * (1 - v.fatigue * self.load)  # 乡贤倦怠: volunteers tire under sustained load
         return self.staff * self.model.p.social_orgs.cases_per_staff_day
 

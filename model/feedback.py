@@ -110,8 +110,10 @@ def update_residents(model: CogovModel) -> None:
     # some stop each day, mediators more often when their committee is overloaded
     room = max(0.0, 1.0 - model.n_volunteers / (vol.max_share * w.n)) if vol.max_share > 0 else 0.0
     join_rate = (vol.base_recruit_rate + vol.cultivation * vol.recruit_rate) * room
-    load = np.array([orgs[0].load for orgs in model.orgs_by_community])
-    drop_rate = vol.dropout_rate * (1 + vol.load_dropout * vol.mediator_share * load)  # per community
+    committees = [orgs[0] for orgs in model.orgs_by_community]
+    load = np.array([c.load for c in committees])
+    mediating = np.array([c.mediating_share() for c in committees])
+    drop_rate = vol.dropout_rate * (1 + vol.load_dropout * mediating * load)  # per community
     rng.random(out=u)  # the same draws as rng.random(w.n), into a buffer that is already mapped
     pf = model.participation_factor
     cand = (u < join_rate * model.participation_max).nonzero()[0]  # a superset of those who pass

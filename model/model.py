@@ -136,6 +136,8 @@ class CogovModel(mesa.Model):
         self.social_org_staff = p.social_orgs.staff * per10k
         self.purchased_staff = p.purchase.budget_per_year * per10k / p.purchase.cost_per_staff
         self.office_capacity = p.offices.capacity_per_day * per10k  # a standing budget overrides it daily
+        community_pop = np.bincount(self.res_community, minlength=w.n_communities)
+        self.mediator_cap = p.volunteers.max_mediators_per_1000 * community_pop / 1000  # per community
 
     def handlers(self) -> list[QueueHandler]:
         """Every handler, in the order they work through their queues each day."""

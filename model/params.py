@@ -905,6 +905,19 @@ class Volunteers(Section):
         source="public figure: Ministry of Justice, about 3.2–3.7 million people's mediators settle about 9–12 "
         "million disputes a year, 3–4 cases per mediator-year; range 0.005–0.02",
     )
+    max_mediators_per_1000: float = lever(
+        2.5,
+        plausible=(1.0, 4.0),
+        unit="per 1,000 residents",
+        ge=0.0,
+        le=1000.0,
+        zh="调解员密度上限",
+        en="volunteer mediators a community has at most, per 1,000 of its residents, however many volunteers "
+        "it cultivates (mediators are selected, 选聘, not every volunteer)",
+        source="public figure: Ministry of Justice, about 3.2–3.7 million people's mediators for 1.41 billion "
+        "residents, 2.3–2.6 per 1,000; seed 002 L69: 宜昌 每个网格选聘1-2名义务调解员 (grids of about 1,200: "
+        "0.8–1.7 per 1,000); range 1–4",
+    )
     fatigue: float = share(
         0.4,
         plausible=(0.0, 0.6),
