@@ -16,7 +16,7 @@ from cogov.model import load_scenario
 TINY = ["--set", "population.residents=300", "--steps", "60", "--workers", "1"]
 # big enough that the mediation success rate falls below 1 and trials differ in loss (at 300 × 60
 # every trial had a rate of 1.0 and a loss of 1.0; at 1000 × 60 two trials still tied)
-SMALL = ["--set", "population.residents=2000", "--steps", "120", "--workers", "1"]
+SMALL = ["--set", "population.residents=2500", "--steps", "150", "--workers", "1"]
 
 
 def _count(db_path, experiment):
