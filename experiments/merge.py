@@ -51,8 +51,8 @@ def _check_source(path: Path, target: Path) -> None:
         raise StoreError(f"{path}: is the target itself; give the stores to merge into {target}")
     src = open_db(path, write=False)  # a damaged or foreign file is named here
     try:
-        if "experiments" not in src.table_names():
-            raise StoreError(f"{path}: holds no experiment; give stores written by cogov's batch commands")
+        if "runs" not in src.table_names():
+            raise StoreError(f"{path}: holds no runs; give stores that cogov's commands wrote runs into")
     finally:
         src.close()
 
@@ -100,7 +100,8 @@ def _merge_experiments(db: sqlite_utils.Database, source: Path) -> list[str]:
     time taken (shards run side by side) and the latest finish."""
     conn = db.conn
     columns = _add_missing(conn, "experiments")
-    target = db_path(db)
+    if not columns:  # only single runs (`cogov run`), which belong to no experiment row
+        return []
     names = []
     for (name,) in conn.execute("SELECT name FROM src.experiments ORDER BY name").fetchall():
         names.append(name)
@@ -118,7 +119,7 @@ def _merge_experiments(db: sqlite_utils.Database, source: Path) -> list[str]:
             )
             if ours != theirs:
                 raise StoreError(
-                    f"{source}: experiment {name!r} has another {field.replace('_', ' ')} than in {target} "
+                    f"{source}: experiment {name!r} has another {field.replace('_', ' ')} than in {db_path(db)} "
                     f"({_short(theirs)} against {_short(ours)}); only runs of one design and code merge"
                 )
         for field, none in (("seconds", "0"), ("finished_at", "''")):

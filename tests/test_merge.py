@@ -157,6 +157,23 @@ def test_command_line_shards_merge_and_say_what_is_wrong(tmp_path):
         ([*args, "--shard", "1/2", "--budget-matched", "--db", str(tmp_path / "x.db")], "give --budget"),
         (["merge", str(tmp_path / "x.db"), str(tmp_path / "missing.db")], "missing.db: no such"),
     ]
+    out = runner.invoke(
+        main,
+        [
+            "run",
+            "co_governance",
+            "--steps",
+            "10",
+            "--set",
+            "population.residents=300",
+            "--db",
+            str(tmp_path / "one.db"),
+        ],
+    )
+    assert out.exit_code == 0  # a store of single runs merges too: their ids are unique
+    out = runner.invoke(main, ["merge", str(tmp_path / "all.db"), str(tmp_path / "one.db")])
+    assert out.exit_code == 0 and "1 run merged" in _said(out)
+    assert _counts(tmp_path / "all.db")["runs"] == 3
     (tmp_path / "junk.db").write_text("not a database")
     bad.append((["merge", str(tmp_path / "x.db"), str(tmp_path / "junk.db")], "junk.db"))
     for argv, words in bad:
