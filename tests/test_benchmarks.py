@@ -18,7 +18,7 @@ BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
         ("sweep.py", ["4", "2"], 3),
         ("store.py", ["20"], 3),
         ("mesa_context.py", [], 4),
-        ("startup.py", [], 14),
+        ("startup.py", [], 15),
     ],
 )
 def test_a_benchmark_prints_its_table(script, args, rows):
