@@ -11,7 +11,6 @@ already merged and merging the same store again changes nothing.
 
 from __future__ import annotations
 
-import math
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -134,11 +133,7 @@ def _merge_experiments(db: sqlite_utils.Database, source: Path) -> list[str]:
 
 def _merge_runs(db: sqlite_utils.Database, source: Path) -> tuple[int, int]:
     conn = db.conn
-    if not _columns(conn, "src", "runs"):
-        return 0, 0
     run_columns = _add_missing(conn, "runs")
-    if not _columns(conn, "main", "metrics") and _columns(conn, "src", "metrics"):
-        _add_missing(conn, "metrics")
     _check_duplicates(db, source)
     # the source's runs to copy: new ones, and finished ones the target has only as failed
     conn.execute("DROP TABLE IF EXISTS temp.merging")
@@ -179,18 +174,12 @@ def _check_duplicates(db: sqlite_utils.Database, source: Path) -> None:
     ours = {r[0]: r[1:] for r in conn.execute(f"SELECT run_id, {cols} FROM main.metrics WHERE run_id IN ({both})")}
     for rid, values in theirs.items():
         for name, a, b in zip(shared, values, ours.get(rid, values)):
-            if not _same(a, b):
+            if a != b:  # SQLite keeps no NaN (the store writes none), so equal numbers compare equal
                 raise StoreError(
                     f"{source}: run {rid!r} is stored in both with another {name} ({a} against {b} in "
                     f"{db_path(db)}); the same code and seed give the same numbers, so one of them is not "
                     "from this design's code"
                 )
-
-
-def _same(a, b) -> bool:
-    if isinstance(a, float) and isinstance(b, float):
-        return a == b or (math.isnan(a) and math.isnan(b))
-    return a == b
 
 
 def _short(value) -> str:
