@@ -117,6 +117,11 @@ def _finish(db: sqlite_utils.Database, name: str, seconds: float, bar: tqdm, eng
     finish_experiment(db, name, seconds)
 
 
+def shard_of(specs: list[RunSpec], shard: tuple[int, int] | None) -> list[RunSpec]:
+    """The runs of shard (k, n): every n-th from the k-th (1-based); all of them without a shard."""
+    return specs if shard is None else specs[shard[0] - 1 :: shard[1]]
+
+
 def run_design(
     db: sqlite_utils.Database,
     design: Design | PointsDesign,
@@ -150,9 +155,7 @@ def run_design(
         code_version=code,
         engine=engine.describe(),
     )
-    specs = design.specs()
-    if shard is not None:
-        specs = specs[shard[0] - 1 :: shard[1]]
+    specs = shard_of(design.specs(), shard)
     done = done_keys(db, design.name)
     todo = [s for s in specs if s.id not in done]
     start = time.perf_counter()

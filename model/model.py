@@ -89,6 +89,7 @@ class CogovModel(mesa.Model):
         self.reforms_due = sorted(p.reforms, key=lambda r: r.day)
         self.reforms_applied: list[tuple[int, dict]] = []  # (day, levers set)
         self.res_community = w.community[w.grid]
+        self.community_size = np.bincount(self.res_community, minlength=w.n_communities)
         self.group_members = [np.flatnonzero(w.group == g) for g in range(len(GROUPS))]
         self.scratch = (np.empty(n), np.empty(n), np.empty(n))  # work arrays of the daily phases
         self.arising_rates: tuple | None = None  # kept by `arising._rates` until the shocks or parameters change
@@ -111,9 +112,8 @@ class CogovModel(mesa.Model):
             for c in office.categories:
                 self._office_by_category[c] = office
         self.petition_office = PetitionOffice(self)
-        community_pop = np.bincount(self.res_community, minlength=w.n_communities)
         self.orgs_by_community = [
-            [SocialOrganization(self, kind, c, community_pop[c] / w.n) for kind in SocialOrganization.KINDS]
+            [SocialOrganization(self, kind, c, self.community_size[c] / w.n) for kind in SocialOrganization.KINDS]
             for c in range(w.n_communities)
         ]
         self.orgs = [o for orgs in self.orgs_by_community for o in orgs]
@@ -136,8 +136,7 @@ class CogovModel(mesa.Model):
         self.social_org_staff = p.social_orgs.staff * per10k
         self.purchased_staff = p.purchase.budget_per_year * per10k / p.purchase.cost_per_staff
         self.office_capacity = p.offices.capacity_per_day * per10k  # a standing budget overrides it daily
-        community_pop = np.bincount(self.res_community, minlength=w.n_communities)
-        self.mediator_cap = p.volunteers.max_mediators_per_1000 * community_pop / 1000  # per community
+        self.mediator_cap = p.volunteers.max_mediators_per_1000 * self.community_size / 1000  # per community
 
     def handlers(self) -> list[QueueHandler]:
         """Every handler, in the order they work through their queues each day."""
@@ -213,7 +212,6 @@ class CogovModel(mesa.Model):
             self.res_community[self.volunteer], minlength=w.n_communities
         ).astype(float)
         self.n_volunteers = int(self.volunteer.sum())
-        self.community_size = np.bincount(self.res_community, minlength=w.n_communities)
         self.community_first = w.grid_first[np.searchsorted(w.community, np.arange(w.n_communities))]
         self.tally_spirit()
 

@@ -172,10 +172,10 @@ def interruptible(stored: Callable[[], str]) -> Iterator[None]:
 def store_runs(store, design, engine, kind: str, shard: tuple[int, int] | None = None):
     """Run `design` (or one `shard` of it) into the store with a progress bar; stop cleanly on Ctrl-C
     or SIGTERM."""
-    from ..batch import run_design
+    from ..batch import run_design, shard_of
     from ..store import done_keys
 
-    total = len(design.specs()[shard[0] - 1 :: shard[1]] if shard else design.specs())
+    total = len(shard_of(design.specs(), shard))
     with interruptible(lambda: f"{len(done_keys(store, design.name))} of {total} runs are"):
         try:
             return run_design(
