@@ -54,12 +54,12 @@ class StoreError(RuntimeError):
 ADVICE = [  # (words in SQLite's message, what to tell the user)
     (
         ("not a database", "malformed", "disk i/o", "file is encrypted"),
-        "not a usable cogov database ({e}); give another --db, or move this file away to start a new one",
+        "not a usable cogov database ({e}); give another database file, or move this file away to start a new one",
     ),
-    (("readonly", "read-only"), "cannot be written ({e}); make it writable or give another --db"),
+    (("readonly", "read-only"), "cannot be written ({e}); make it writable or give another database file"),
     (
         ("unable to open",),
-        "cannot be opened or created ({e}); check that its folder exists and is writable, or give another --db",
+        "cannot be opened or created ({e}); check that its folder exists and is writable, or give another database file",
     ),
     (
         ("disk is full", "no space"),
@@ -69,7 +69,7 @@ ADVICE = [  # (words in SQLite's message, what to tell the user)
         ("locked", "busy"),
         "another process has held its write lock for over {wait:.0f} s ({e}); try again when it has finished",
     ),
-    (("permission denied",), "permission denied ({e}); make it accessible or give another --db"),
+    (("permission denied",), "permission denied ({e}); make it accessible or give another database file"),
 ]
 
 
@@ -173,7 +173,7 @@ def open_db(path: Path | str = DEFAULT_DB, write: bool = True) -> sqlite_utils.D
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as e:
-            raise StoreError(f"{path}: cannot create its folder ({e}); give another --db") from None
+            raise StoreError(f"{path}: cannot create its folder ({e}); give another database file") from None
     elif not path.is_file():
         raise StoreError(f"{path}: no such results database; give the --db the experiment was stored in")
     try:

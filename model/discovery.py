@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .arrays import clip
-from .disputes import KNOWN_OPEN_STATES, Finder, State
+from .disputes import KNOWN_OPEN_STATES, Finder, State, open_state_table
 from .routing import one_more_attempt
 from .world import MIGRANT
 
@@ -124,9 +124,9 @@ def _trouble_first(model: CogovModel, done: np.ndarray, targeted: np.ndarray, ru
     """Grid workers told to visit known trouble first (`GridPlan.visit_first`): today's visits go
     to households in buildings where a party of a known open case lives, the rest to the others."""
     w, ds = model.world, model.disputes
-    pd, pr = ds.parties()
+    pd, pr = ds.live_parties()
     trouble = np.zeros(len(w.bld_first), bool)
-    trouble[w.building[pr[ds.is_state(*KNOWN_OPEN_STATES)[pd]]]] = True
+    trouble[w.building[pr[open_state_table(KNOWN_OPEN_STATES)[ds.state[pd]]]]] = True
     hh_building = w.building[w.hh_first]
     focus = np.bincount(w.hh_grid, weights=trouble[hh_building], minlength=w.n_grids)
     first = np.minimum(1.0, done / np.maximum(focus, 1))

@@ -42,6 +42,8 @@ OPEN_STATES = (
     State.CLOSED_SUPERFICIALLY,
     State.PETITION,
 )
+FINAL_STATES = (State.RESOLVED, State.LITIGATION, State.LAPSED)  # no dispute leaves these
+assert set(OPEN_STATES) | set(FINAL_STATES) == set(State)
 KNOWN_OPEN_STATES = tuple(s for s in OPEN_STATES if s != State.LATENT)  # open, and known to the platform
 WAITING_STATES = (State.LATENT, State.KNOWN, State.QUEUED, State.FAILED, State.PETITION)
 
@@ -75,7 +77,11 @@ class Finder(IntEnum):
 
 class DisputeTable:
     """Struct of arrays with amortised appends: one column per field declared below (its dtype in
-    the annotation), each of length `n` in use."""
+    the annotation), each of length `n` in use.
+
+    The day's phases look only at the *live* disputes, those not yet in a final state, so a day
+    costs the same in the third year as in the first. A dispute leaves the live set at the first
+    `retire_final` after it ends; the daily counts it still belongs to are kept in tallies."""
 
     category: Annotated[np.ndarray, np.int8]
     state: Annotated[np.ndarray, np.int8]
@@ -115,6 +121,15 @@ class DisputeTable:
         self.party_r = np.zeros(capacity * 2, np.int32)
         self.n_party_rows = 0
         self.party_lists: list[list[int]] = []
+        # the live set, in order: disputes, and their (dispute, resident) party rows; rows and
+        # disputes added since it was last looked at join it when it is next looked at
+        self._live, self._live_upto = np.empty(0, np.int64), 0
+        self._live_pd, self._live_pr, self._rows_upto = np.empty(0, np.int32), np.empty(0, np.int32), 0
+        # tallies of the retired disputes: by state, petitions, and by discovery day (known, resolved)
+        self.retired_states = np.zeros(len(State), np.int64)
+        self.retired_petitions = 0
+        self.retired_known = np.zeros(0, np.int64)
+        self.retired_resolved = np.zeros(0, np.int64)
 
     def _grow(self, need: int) -> None:
         cap = self._cap
@@ -180,32 +195,81 @@ class DisputeTable:
         self.add_parties(np.array([d]), np.array([resident]))
         return True
 
-    def is_state(self, *states: State) -> np.ndarray:
-        """Per dispute, whether it is in any of `states` (a lookup table, not a search)."""
-        return _state_table(states)[self.view("state")]
+    def live(self) -> np.ndarray:
+        """Ids of the disputes not retired (see `retire_final`), ascending."""
+        if self._live_upto < self.n:
+            self._live = np.concatenate((self._live, np.arange(self._live_upto, self.n)))
+            self._live_upto = self.n
+        return self._live
+
+    def live_parties(self) -> tuple[np.ndarray, np.ndarray]:
+        """The party table's (dispute, resident) rows of the live disputes, in the table's order."""
+        if self._rows_upto < self.n_party_rows:
+            new = slice(self._rows_upto, self.n_party_rows)
+            self._live_pd = np.concatenate((self._live_pd, self.party_d[new]))
+            self._live_pr = np.concatenate((self._live_pr, self.party_r[new]))
+            self._rows_upto = self.n_party_rows
+        return self._live_pd, self._live_pr
+
+    def retire_final(self) -> None:
+        """Disputes that have reached a final state leave the live set; the tallies keep what the
+        daily counts need of them."""
+        live = self.live()
+        final = _state_table(FINAL_STATES)[self.state[live]]
+        if not final.any():
+            return
+        gone = live[final]
+        self.retired_states += np.bincount(self.state[gone], minlength=len(State))
+        self.retired_petitions += int(self.petitions[gone].sum())
+        disc = self.discovered[gone]
+        known = disc >= 0
+        self.retired_known = _add_counts(self.retired_known, disc[known])
+        self.retired_resolved = _add_counts(self.retired_resolved, disc[known & (self.state[gone] == State.RESOLVED)])
+        self._live = live[~final]
+        pd, pr = self.live_parties()
+        keep = ~_state_table(FINAL_STATES)[self.state[pd]]
+        self._live_pd, self._live_pr = pd[keep], pr[keep]
 
     def in_state(self, *states: State) -> np.ndarray:
-        """Indices of the disputes in any of `states`, in order."""
-        return self.is_state(*states).nonzero()[0]
+        """Ids of the disputes in any of `states` (open states: none of them is retired), ascending."""
+        live = self.live()
+        return live[open_state_table(states)[self.state[live]]]
 
     def state_counts(self) -> np.ndarray:
-        return np.bincount(self.view("state"), minlength=len(State))
+        """Disputes by state, retired or not."""
+        return self.retired_states + np.bincount(self.state[self.live()], minlength=len(State))
 
     def party_mean(self, values: np.ndarray, ids: np.ndarray) -> np.ndarray:
-        """Mean of a per-resident array over the parties of each dispute in `ids`. Every dispute's
-        total is summed, each over its own rows in order: as cheap as picking the rows first, in
-        fewer numpy calls."""
-        pd, pr = self.parties()
+        """Mean of a per-resident array over the parties of each live dispute in `ids`. Every
+        dispute's total is summed, each over its own rows in order: as cheap as picking the rows
+        first, in fewer numpy calls."""
+        pd, pr = self.live_parties()
         total = np.bincount(pd, weights=values[pr], minlength=self.n)[ids]
         return total / np.maximum(self.n_parties[ids], 1)
 
 
+def _add_counts(counts: np.ndarray, days: np.ndarray) -> np.ndarray:
+    """`counts` (per day) with one more for each of `days`, lengthened as needed."""
+    more = np.bincount(days, minlength=len(counts))
+    more[: len(counts)] += counts
+    return more
+
+
 @cache
 def _state_table(states: tuple[State, ...]) -> np.ndarray:
+    """Per state, whether it is one of `states`: a lookup table, not a search."""
     wanted = np.zeros(len(State), bool)
     wanted[list(states)] = True
     wanted.flags.writeable = False
     return wanted
+
+
+@cache
+def open_state_table(states: tuple[State, ...]) -> np.ndarray:
+    """`_state_table` of open states only; a final state asked of the live set is a mistake."""
+    if final := set(states) & set(FINAL_STATES):
+        raise ValueError(f"final states are not in the live set: {sorted(s.name for s in final)}")
+    return _state_table(states)
 
 
 # What a newly added dispute holds, besides what `add` sets; every other field starts at 0 or False.

@@ -46,21 +46,32 @@ def _group_mean(m: CogovModel, values: np.ndarray, g: int) -> float | None:
     return mean(values[members]) if len(members) else None
 
 
+def _last_judged_day(m: CogovModel) -> int:
+    """Disputes are old enough to judge once first known at least `judge_after_days` before today."""
+    return m.day - m.p.disputes.judge_after_days
+
+
 def judged(m: CogovModel) -> np.ndarray:
-    """Disputes old enough to judge: first known at least `judge_after_days` before today."""
+    """Per dispute, whether it is old enough to judge."""
     disc = m.disputes.view("discovered")
-    return (disc >= 0) & (disc <= m.day - m.p.disputes.judge_after_days)
+    return (disc >= 0) & (disc <= _last_judged_day(m))
 
 
 def resolution_rate(m: CogovModel, reported: bool = False) -> float | None:
-    ok_judged = judged(m)
-    if not ok_judged.any():
+    """Counted every day, so over the live disputes and the tallies of the retired ones (which
+    are resolved, in court or lapsed; paper closures are live)."""
+    ds, last = m.disputes, _last_judged_day(m)
+    live = ds.live()
+    disc = ds.discovered[live]
+    state = ds.state[live][(disc >= 0) & (disc <= last)]
+    days = slice(0, max(last + 1, 0))
+    n_judged = len(state) + int(ds.retired_known[days].sum())
+    if n_judged == 0:
         return None
-    state = m.disputes.view("state")[ok_judged]
-    ok = state == State.RESOLVED.value
+    ok = np.count_nonzero(state == State.RESOLVED.value) + int(ds.retired_resolved[days].sum())
     if reported:
-        ok |= state == State.CLOSED_SUPERFICIALLY.value
-    return mean(ok)
+        ok += np.count_nonzero(state == State.CLOSED_SUPERFICIALLY.value)
+    return ok / n_judged
 
 
 def satisfaction_rate(m: CogovModel) -> float | None:
@@ -116,7 +127,7 @@ class DailyCollector(mesa.DataCollector):
     once a day (``model.state_counts``) for the ten state reporters."""
 
     def collect(self, model: Any) -> None:
-        model.state_counts = np.bincount(model.disputes.view("state"), minlength=len(State))
+        model.state_counts = model.disputes.state_counts()
         for var, reporter in self.model_reporters.items():
             self.model_vars[var].append(reporter(model))
 
@@ -131,7 +142,7 @@ DAILY_REPORTERS: dict[str, Any] = {
     "trust_mean": lambda m: mean(m.trust),
     "public_spirit_mean": lambda m: mean(m.public_spirit),
     "volunteers": lambda m: m.n_volunteers,
-    "petitions": lambda m: int(m.disputes.view("petitions").sum()),
+    "petitions": lambda m: m.disputes.retired_petitions + int(m.disputes.petitions[m.disputes.live()].sum()),
     "group_incidents": lambda m: m.group_incidents,
     "office_backlog": office_backlog,
     "satisfaction_rate": satisfaction_rate,

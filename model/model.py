@@ -254,4 +254,5 @@ class CogovModel(mesa.Model):
         escalate(self)  # 7
         update_residents(self)  # 8
         accrue(self)  # 9
+        self.disputes.retire_final()  # those that ended today leave the live set
         self.datacollector.collect(self)

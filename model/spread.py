@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .arrays import clip
-from .disputes import OPEN_STATES, WAITING_STATES, State
+from .disputes import OPEN_STATES, WAITING_STATES, State, open_state_table
 
 if TYPE_CHECKING:
     from .model import CogovModel
@@ -20,7 +20,6 @@ def grow_and_spread(model: CogovModel) -> None:
     if ds.n == 0:
         _grievance(model, np.empty(0, np.int64))
         return
-    state = ds.view("state")
     waiting = ds.in_state(*WAITING_STATES)
     if len(waiting):
         trust = ds.party_mean(model.trust, waiting)
@@ -28,13 +27,17 @@ def grow_and_spread(model: CogovModel) -> None:
         ds.intensity[waiting] = np.minimum(1.0, ds.intensity[waiting] + rate)
 
     # mild latent or failed disputes can fade; parties of a failed case, or of one left waiting in
-    # a queue, may give up (说了也白说)
-    mild = ds.is_state(State.LATENT, State.FAILED) & (ds.view("intensity") < p.lapse_max_intensity)
-    waiting_on = ds.is_state(State.FAILED, State.QUEUED)
+    # a queue, may give up (说了也白说); every dispute draws, so that the stream does not depend on
+    # which ones are still live
+    u, live = rng.random(ds.n), ds.live()
+    state = ds.state[live]
+    mild = open_state_table((State.LATENT, State.FAILED))[state] & (ds.intensity[live] < p.lapse_max_intensity)
+    waiting_on = open_state_table((State.FAILED, State.QUEUED))[state]
     chance = 1 - (1 - np.where(mild, p.lapse_rate, 0.0)) * (1 - np.where(waiting_on, p.give_up_rate, 0.0))
-    lapse = (rng.random(ds.n) < chance).nonzero()[0]
+    lapsing = u[live] < chance
+    lapse = live[lapsing]
     if len(lapse):
-        for d in lapse[state[lapse] == State.QUEUED.value]:
+        for d in lapse[state[lapsing] == State.QUEUED.value]:
             model.agent_by_id[int(ds.handler_id[d])].queue.remove(d)
         ds.state[lapse] = State.LAPSED
         ds.closed[lapse] = model.day
@@ -66,7 +69,7 @@ def _grievance(model: CogovModel, open_: np.ndarray) -> None:
     g = model.grievance
     g *= 1.0 - p.grievance_decay
     if len(open_):
-        pd, pr = ds.parties()
+        pd, pr = ds.live_parties()
         is_open = np.zeros(ds.n, bool)
         is_open[open_] = True
         rows = is_open[pd]

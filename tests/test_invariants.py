@@ -4,7 +4,8 @@ queued cases, capacities and resident attributes stay in range."""
 import numpy as np
 import pytest
 from cogov.model import CogovModel, load_scenario
-from cogov.model.disputes import Finder, Handler, State
+from cogov.model.disputes import FINAL_STATES, Finder, Handler, State
+from cogov.model.metrics import DAILY_REPORTERS, judged, resolution_rate
 
 
 def _check(model: CogovModel):
@@ -29,9 +30,31 @@ def _check(model: CogovModel):
     assert (ds.view("n_parties") >= 1).all()
     pd, _ = ds.parties()
     assert (np.bincount(pd, minlength=ds.n) == ds.view("n_parties")).all()
+    _check_live_set(model)
     for arr in (model.trust, model.public_spirit, model.grievance, model.satisfaction):
         assert arr.min() >= 0 and arr.max() <= 1
     assert model.costs.total >= 0
+
+
+def _check_live_set(model: CogovModel):
+    """The live set holds every dispute not in a final state, and the daily counts made from it
+    and the retired disputes' tallies are those of the whole table."""
+    ds = model.disputes
+    state = ds.view("state")
+    live = ds.live()
+    retired = np.setdiff1d(np.arange(ds.n), live)
+    assert np.isin(state[retired], FINAL_STATES).all()
+    assert (np.diff(live) > 0).all()
+    pd, pr = ds.parties()
+    rows = np.isin(pd, live)
+    lpd, lpr = ds.live_parties()
+    assert np.array_equal(lpd, pd[rows]) and np.array_equal(lpr, pr[rows])
+    assert np.array_equal(ds.state_counts(), np.bincount(state, minlength=len(State)))
+    assert DAILY_REPORTERS["petitions"](model) == ds.view("petitions").sum()
+    ok_judged = judged(model)
+    for reported, ok in ((False, (State.RESOLVED,)), (True, (State.RESOLVED, State.CLOSED_SUPERFICIALLY))):
+        whole = np.isin(state[ok_judged], ok).mean() if ok_judged.any() else None
+        assert resolution_rate(model, reported) == whole
 
 
 @pytest.mark.parametrize("name", ["administrative_only", "co_governance", "legal_grid", "hotline", "campaign"])
@@ -148,3 +171,12 @@ def test_an_experience_moves_each_party_and_each_tie_once():
     sat[ties] += fb.word_of_mouth * (e - sat[ties])
     trust[ties] += fb.word_of_mouth * (e - trust[ties])
     assert np.array_equal(m.satisfaction, sat) and np.array_equal(m.trust, trust)
+
+
+def test_the_live_set_refuses_final_states():
+    """Retired disputes are not in the live set, so asking it for a final state is a mistake."""
+    m = CogovModel(load_scenario("co_governance", ["population.residents=1000"]).params, seed=1)
+    for _ in range(30):
+        m.step()
+    with pytest.raises(ValueError, match="RESOLVED"):
+        m.disputes.in_state(State.KNOWN, State.RESOLVED)

@@ -290,7 +290,7 @@ def test_garbage_and_missing_folders_are_one_line_before_any_work(tmp_path, no_s
     one_line_error(cli("sweep", "petition_response", "--db", garbage), str(garbage))
     one_line_error(cli("report", "e", "--db", garbage), str(garbage))
     under_a_file = garbage / "sub" / "x.db"
-    one_line_error(cli("run", "co_governance", "--db", under_a_file), str(under_a_file), "give another --db")
+    one_line_error(cli("run", "co_governance", "--db", under_a_file), str(under_a_file), "give another database file")
 
 
 def test_damaged_database_is_one_line(tmp_path):
@@ -307,7 +307,7 @@ def test_damaged_database_is_one_line(tmp_path):
 
 def test_read_only_and_full_disk_say_what_to_do(tmp_path):
     msg = str(store_error("/r/cogov.db", sqlite3.OperationalError("attempt to write a readonly database")))
-    assert msg.startswith("/r/cogov.db: cannot be written") and "give another --db" in msg
+    assert msg.startswith("/r/cogov.db: cannot be written") and "give another database file" in msg
     db = open_db(tmp_path / "full.db")
     page_count = db.conn.execute("PRAGMA page_count").fetchone()[0]
     db.conn.execute(f"PRAGMA max_page_count = {page_count + 4}")

@@ -55,7 +55,8 @@ def _people_satisfaction(room: Room, cases: np.ndarray) -> float | None:
     """Mean satisfaction, today, of the residents who were parties to `cases`."""
     if len(cases) == 0:
         return None
-    return float(room.street.disputes.party_mean(room.street.satisfaction, cases).mean())
+    ds, satisfaction = room.street.disputes, room.street.satisfaction
+    return float(np.mean([satisfaction[ds.parties_of(int(d))].mean() for d in cases]))
 
 
 def role_summary(room: Room) -> list[dict[str, Any]]:

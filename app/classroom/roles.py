@@ -139,7 +139,7 @@ def view(seat: Seat, model: CogovModel) -> dict[str, Any]:
         grids = np.array(seat.grids)
         workers = seat.handlers(model)
         in_grids = np.isin(ds.view("grid"), grids)
-        known = in_grids & ds.is_state(*KNOWN_OPEN_STATES)
+        known = in_grids & np.isin(ds.view("state"), KNOWN_OPEN_STATES)
         residents = np.isin(w.grid, grids)
         return {
             "grids": [int(g) for g in grids],
@@ -164,7 +164,7 @@ def view(seat: Seat, model: CogovModel) -> dict[str, Any]:
             "cases_per_day": round(float(sum(o.daily_capacity() for o in orgs)), 2),
             "cases": _case_rows(model, _most_urgent(model, queued)),
         }
-    waiting = np.flatnonzero(in_community & ds.is_state(*FORUM_FROM))
+    waiting = np.flatnonzero(in_community & np.isin(ds.view("state"), FORUM_FROM))
     return {
         "community": seat.community,
         "waiting": len(waiting),
