@@ -27,6 +27,7 @@ $(CHROMIUM):
 bench: $(STAMP) $(CHROMIUM)
 	$(BIN)/python benchmarks/startup.py
 	$(BIN)/python benchmarks/scale.py
+	$(BIN)/python benchmarks/years.py
 	$(BIN)/python benchmarks/world.py
 	$(BIN)/python benchmarks/sweep.py
 	$(BIN)/python benchmarks/store.py

@@ -19,6 +19,7 @@ BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
         ("store.py", ["20"], 3),
         ("mesa_context.py", [], 4),
         ("startup.py", [], 15),
+        ("years.py", ["2000", "2"], 2),
     ],
 )
 def test_a_benchmark_prints_its_table(script, args, rows):
