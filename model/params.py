@@ -896,14 +896,16 @@ class Volunteers(Section):
         source="seed 002: 1–2 volunteer mediators per Yichang grid; value assumption 0.1–0.4",
     )
     cases_per_mediator_day: float = lever(
-        0.01,
+        0.016,
         unit="cases per day",
         ge=0.0,
         le=5.0,
         zh="志愿调解日办案",
-        en="cases a volunteer mediator takes per day (0.01 is 3.65 a year)",
+        en="cases a fresh volunteer mediator takes per day (0.016 is 5.8 a year; 3.5 under sustained full load, "
+        "with `fatigue` 0.4)",
         source="public figure: Ministry of Justice, about 3.2–3.7 million people's mediators settle about 9–12 "
-        "million disputes a year, 3–4 cases per mediator-year; range 0.005–0.02",
+        "million disputes a year, 3–4 cases per mediator-year; that national mean counts idle mediators too, so "
+        "a fully loaded one must take at least as many: 0.016 × (1 − 0.4) × 365 = 3.5; range 0.005–0.02",
     )
     max_mediators_per_1000: float = lever(
         2.5,

@@ -72,11 +72,12 @@ def test_no_mediation_share_means_no_on_the_spot_mediation():
     m = _street(days=30)
     for gw in m.grid_workers:
         gw.plan = GridPlan(mediation=0.0)
+    queued_at_grid = []
     for _ in range(30):
         m.step()
         assert all(gw.mediation_slots == 0 for gw in m.grid_workers)
-    queued_at_grid = sum(len(gw.queue) for gw in m.grid_workers)
-    assert queued_at_grid > 0, "cases wait for grid workers who do not mediate"
+        queued_at_grid.append(sum(len(gw.queue) for gw in m.grid_workers))
+    assert max(queued_at_grid) > 0, "cases wait for grid workers who do not mediate"
 
 
 def test_paperwork_put_off_is_owed():
