@@ -224,7 +224,9 @@ class DisputeTable:
         disc = self.discovered[gone]
         known = disc >= 0
         self.retired_known = _add_counts(self.retired_known, disc[known])
-        self.retired_resolved = _add_counts(self.retired_resolved, disc[known & (self.state[gone] == State.RESOLVED.value)])
+        self.retired_resolved = _add_counts(
+            self.retired_resolved, disc[known & (self.state[gone] == State.RESOLVED.value)]
+        )
         self._live = live[~final]
         pd, pr = self.live_parties()
         keep = ~_state_table(FINAL_STATES)[self.state[pd]]
