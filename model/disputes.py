@@ -241,6 +241,10 @@ class DisputeTable:
         """Disputes by state, retired or not."""
         return self.retired_states + np.bincount(self.state[self.live()], minlength=len(State))
 
+    def petitions_filed(self) -> int:
+        """Petitions filed so far, by retired and live disputes."""
+        return self.retired_petitions + int(self.petitions[self.live()].sum())
+
     def party_mean(self, values: np.ndarray, ids: np.ndarray) -> np.ndarray:
         """Mean of a per-resident array over the parties of each live dispute in `ids`. Every
         dispute's total is summed, each over its own rows in order: as cheap as picking the rows

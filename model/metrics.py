@@ -142,7 +142,7 @@ DAILY_REPORTERS: dict[str, Any] = {
     "trust_mean": lambda m: mean(m.trust),
     "public_spirit_mean": lambda m: mean(m.public_spirit),
     "volunteers": lambda m: m.n_volunteers,
-    "petitions": lambda m: m.disputes.retired_petitions + int(m.disputes.petitions[m.disputes.live()].sum()),
+    "petitions": lambda m: m.disputes.petitions_filed(),
     "group_incidents": lambda m: m.group_incidents,
     "office_backlog": office_backlog,
     "satisfaction_rate": satisfaction_rate,

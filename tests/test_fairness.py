@@ -7,6 +7,8 @@ an advantage is a lever, and moving it moves the result in its direction.
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 import pytest
 from cogov.model import load_scenario, simulate
@@ -130,6 +132,10 @@ def test_volunteer_pool_saturates():
     assert counts[2] - counts[1] < counts[0] / 3, f"pool keeps growing: {counts}"
 
 
+TAKEN = ("handling", "referred")  # the events of a case a committee takes from its queue
+
+
+@cache
 def _committees_alone(cases_per_mediator_day: float | None = None) -> dict[str, float]:
     """legal_grid for a year with no professional mediators beside the volunteer committees (None:
     the default throughput). Returns the cases the committees resolved, the mean number of volunteer
@@ -145,10 +151,11 @@ def _committees_alone(cases_per_mediator_day: float | None = None) -> dict[str, 
     half = 365 // 2
     for day in range(365):
         model.step()
-        mediators += _mediators(model) / 365
+        today = _mediators(model)
+        mediators += today / 365
         queued += sum(len(o.queue) for o in committees) / 365
         if day >= half:
-            late_mediator_days += _mediators(model)
+            late_mediator_days += today
             late_load += float(np.mean([o.load for o in committees])) / (365 - half)
     taken = sum(1 for _, day, event, _, hid, _ in model.log.rows if event in TAKEN and hid in ids and day >= half)
     ds = model.disputes
@@ -160,9 +167,6 @@ def _committees_alone(cases_per_mediator_day: float | None = None) -> dict[str, 
         "load": late_load,
         "taken_per_mediator_year": taken / (late_mediator_days / 365),
     }
-
-
-TAKEN = ("handling", "referred")  # the events of a case a committee takes from its queue
 
 
 def _mediators(model: CogovModel) -> float:
