@@ -19,6 +19,7 @@ from .world import GROUPS
 if TYPE_CHECKING:
     from .directives import GridPlan
     from .model import CogovModel
+    from .params import Params
 
 # Government offices at street level and the categories each is competent for (DESIGN §2,
 # default set is an assumption). The petition office is separate (`PetitionOffice`).
@@ -62,9 +63,10 @@ class Resident(mesa.Agent):
 class QueueHandler(mesa.Agent):
     """A handler with a queue of dispute ids and a daily capacity (cases it can start).
 
-    Skill, voice and respect are read from the parameters each time, so a reform takes effect at
-    once. Each handler keeps a record: the running mean of the experiences of the parties it
-    served, which its legitimacy follows (DESIGN §7).
+    Skill, voice and respect are taken from the parameters by `configure`, which the model calls at
+    set-up and with every reform, so a reform takes effect at once. Each handler keeps a record:
+    the running mean of the experiences of the parties it served, which its legitimacy follows
+    (DESIGN §7).
     """
 
     kind: Handler
@@ -79,12 +81,10 @@ class QueueHandler(mesa.Agent):
             model.p.population.initial_trust
         )  # no record yet: residents expect what they expect of any service
 
-    def _p(self):
-        return getattr(self.model.p, self.section)
-
-    skill = property(lambda self: self._p().skill)
-    voice = property(lambda self: self._p().voice)
-    respect = property(lambda self: self._p().respect)
+    def configure(self, p: Params) -> None:
+        """Take what the parameters fix."""
+        section = getattr(p, self.section)
+        self.skill, self.voice, self.respect = section.skill, section.voice, section.respect
 
     def capacity(self) -> float:
         raise NotImplementedError
@@ -256,57 +256,36 @@ class SocialOrganization(QueueHandler):
         self.org_kind, self.community, self.pop_share = org_kind, community, pop_share
         self.load = 0.0  # recent load of a volunteer committee, 0–1 (moving average)
 
-    @property
-    def directed(self) -> bool:
-        return self.org_kind == "purchased" and self.model.p.purchase.tendering == "directed"
-
-    @property
-    def independence(self) -> float:
-        return self.model.p.purchase.directed_independence if self.directed else self.model.p.social_orgs.independence
-
-    @property
-    def skill(self) -> float:
+    def configure(self, p: Params) -> None:
+        self.directed = self.org_kind == "purchased" and p.purchase.tendering == "directed"
+        self.independence = p.purchase.directed_independence if self.directed else p.social_orgs.independence
         if self.org_kind == "mediation_committee":
-            return self.model.p.volunteers.skill
-        return self.model.p.social_orgs.skill * (
-            1 - self.model.p.purchase.directed_skill_penalty if self.directed else 1
-        )
+            self.skill = p.volunteers.skill
+        else:
+            self.skill = p.social_orgs.skill * (1 - p.purchase.directed_skill_penalty if self.directed else 1)
+        self.voice = self._captured(p.social_orgs.voice, p.offices.voice)
+        self.respect = self._captured(p.social_orgs.respect, p.offices.respect)
+        self.staff = self._staff(p)  # staff who actually work cases
 
     def _captured(self, own: float, office: float) -> float:
         return office + self.independence * (own - office)
-
-    voice = property(lambda self: self._captured(self.model.p.social_orgs.voice, self.model.p.offices.voice))
-    respect = property(lambda self: self._captured(self.model.p.social_orgs.respect, self.model.p.offices.respect))
 
     @property
     def mean_days(self) -> float:
         return self.model.p.social_orgs.mean_days
 
-    @property
-    def staff(self) -> float:
-        """Staff who actually work cases."""
+    def _staff(self, p: Params) -> float:
         if self.org_kind == "social_work":
             return self.model.social_org_staff * self.pop_share
         if self.org_kind == "purchased":
-            paper = self.model.p.purchase.paper_share if self.directed else 0.0
+            paper = p.purchase.paper_share if self.directed else 0.0
             return self.model.purchased_staff * self.pop_share * (1 - paper)
         return 0.0
 
-    def mediating_share(self) -> float:
-        """Share of its community's volunteers who mediate: `volunteers.mediator_share`, fewer where
-        that many would pass `volunteers.max_mediators_per_1000` (mediators are selected, 选聘)."""
-        share = self.model.p.volunteers.mediator_share
-        volunteers = self.model.volunteers_in_community[self.community]
-        cap = self.model.mediator_cap[self.community]
-        return share if volunteers * share <= cap else cap / volunteers
-
     def capacity(self) -> float:
         if self.org_kind == "mediation_committee":
-            v = self.model.p.volunteers
-            full = (
-                self.model.volunteers_in_community[self.community] * self.mediating_share() * v.cases_per_mediator_day
-            )
-            return full * (1 - v.fatigue * self.load)  # 乡贤倦怠: volunteers tire under sustained load
+            v = self.model.p.volunteers  # 乡贤倦怠: volunteers tire under sustained load
+            return self.model.committee_capacity.item(self.community) * (1 - v.fatigue * self.load)
         return self.staff * self.model.p.social_orgs.cases_per_staff_day
 
     def take(self, by_intensity: bool) -> list[int]:
@@ -340,8 +319,12 @@ class DeliberationForum(QueueHandler):
         self.community = community
         self.quality = 1.0  # of the last meeting
 
-    skill = property(lambda self: self.model.p.self_governance.skill * self.quality)
-    voice = property(lambda self: self.model.p.self_governance.voice * self.quality)
+    def configure(self, p: Params) -> None:
+        sg = p.self_governance
+        self.full_skill, self.full_voice, self.respect = sg.skill, sg.voice, sg.respect
+
+    skill = property(lambda self: self.full_skill * self.quality)
+    voice = property(lambda self: self.full_voice * self.quality)
 
     def meets_today(self) -> bool:
         sg = self.model.p.self_governance

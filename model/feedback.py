@@ -112,8 +112,7 @@ def update_residents(model: CogovModel) -> None:
     join_rate = (vol.base_recruit_rate + vol.cultivation * vol.recruit_rate) * room
     committees = [orgs[0] for orgs in model.orgs_by_community]
     load = np.array([c.load for c in committees])
-    mediating = np.array([c.mediating_share() for c in committees])
-    drop_rate = vol.dropout_rate * (1 + vol.load_dropout * mediating * load)  # per community
+    drop_rate = vol.dropout_rate * (1 + vol.load_dropout * model.mediating_share * load)  # per community
     rng.random(out=u)  # the same draws as rng.random(w.n), into a buffer that is already mapped
     pf = model.participation_factor
     cand = (u < join_rate * model.participation_max).nonzero()[0]  # a superset of those who pass

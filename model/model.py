@@ -94,8 +94,8 @@ class CogovModel(mesa.Model):
         self.scratch = (np.empty(n), np.empty(n), np.empty(n))  # work arrays of the daily phases
         self.arising_rates: tuple | None = None  # kept by `arising._rates` until the shocks or parameters change
         self._build_handlers()
-        self.configure(p)
         self.tally_residents()
+        self.configure(p)
         self.state_counts = np.zeros(len(State), dtype=np.int64)  # set by the collector each day
         self.datacollector = DailyCollector(model_reporters=DAILY_REPORTERS)
 
@@ -126,7 +126,8 @@ class CogovModel(mesa.Model):
         self.p = p
         w, per10k = self.world, self.world.n / 10_000
         self.categories = CategoryTables.build(p, np.bincount(w.group, minlength=3) / w.n)
-        self.fit_table = np.array([[getattr(getattr(p.fit, h), c) for c in CATEGORIES] for h in HANDLERS])
+        # fit by [handler kind][category]
+        self.fit_table = [[getattr(getattr(p.fit, h), c) for c in CATEGORIES] for h in HANDLERS]
         self.participation_factor = np.where(w.group == MIGRANT, p.population.migrant_participation, 1.0)
         self.participation_max = float(self.participation_factor.max(initial=0.0))
         load = self.categories.base
@@ -137,6 +138,10 @@ class CogovModel(mesa.Model):
         self.purchased_staff = p.purchase.budget_per_year * per10k / p.purchase.cost_per_staff
         self.office_capacity = p.offices.capacity_per_day * per10k  # a standing budget overrides it daily
         self.mediator_cap = p.volunteers.max_mediators_per_1000 * self.community_size / 1000  # per community
+        self._admin_burden = self._burden()
+        self.tally_mediators()
+        for h in self.handlers():
+            h.configure(p)
 
     def handlers(self) -> list[QueueHandler]:
         """Every handler, in the order they work through their queues each day."""
@@ -187,6 +192,9 @@ class CogovModel(mesa.Model):
     def admin_burden(self) -> float:
         """Share of grid workers' time lost to paperwork, growing with every programme devolved to
         the community (居委会不堪重负)."""
+        return self._admin_burden
+
+    def _burden(self) -> float:
         p = self.p
         programmes = (
             p.self_governance.deliberation,
@@ -223,6 +231,18 @@ class CogovModel(mesa.Model):
         np.add.at(self.volunteers_in_community, c[joining], 1.0)
         np.subtract.at(self.volunteers_in_community, c[leaving], 1.0)
         self.n_volunteers += len(joining) - len(leaving)
+        self.tally_mediators()
+
+    def tally_mediators(self) -> None:
+        """Per community, the share of its volunteers who mediate (`volunteers.mediator_share`, fewer
+        where that many would pass `volunteers.max_mediators_per_1000`: mediators are selected,
+        选聘) and the cases its committee could take a day, rested."""
+        v, volunteers = self.p.volunteers, self.volunteers_in_community
+        over = volunteers * v.mediator_share > self.mediator_cap
+        self.mediating_share = np.divide(
+            self.mediator_cap, volunteers, out=np.full(len(volunteers), v.mediator_share), where=over
+        )
+        self.committee_capacity = volunteers * self.mediating_share * v.cases_per_mediator_day
 
     def tally_spirit(self) -> None:
         """Each community's mean public spirit (its residents are one contiguous range)."""

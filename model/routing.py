@@ -25,7 +25,7 @@ import numpy as np
 from .disputes import KIND, Handler, State
 from .feedback import experience
 from .params import CATEGORIES
-from .success import party_trust, success_prob
+from .success import case_of, success_prob
 
 if TYPE_CHECKING:
     from .agents import QueueHandler
@@ -115,10 +115,10 @@ def next_handler(model: CogovModel, d: int) -> tuple[Handler, QueueHandler]:
         options = [(k, h) for k, h in can if not tried & (1 << k)] or can
         u, pick = rng.random(), rng.random()  # drawn together, so the stream does not depend on the branch
         if u < p.routing.routing_accuracy:  # the best expected success, discounted by the wait
-            half_life, trust = p.feedback.timeliness_days, party_trust(model, d)
+            half_life, case = p.feedback.timeliness_days, case_of(model, d)
             return max(
                 options,
-                key=lambda kh: success_prob(model, d, kh[0], kh[1], trust) * 0.5 ** (kh[1].wait() / half_life),
+                key=lambda kh: success_prob(model, d, kh[0], kh[1], case) * 0.5 ** (kh[1].wait() / half_life),
             )
         return options[int(pick * len(options))]
     return Handler.OFFICE, office

@@ -171,11 +171,7 @@ def _committees_alone(cases_per_mediator_day: float | None = None) -> dict[str, 
 
 def _mediators(model: CogovModel) -> float:
     """The street's volunteer mediators today."""
-    return sum(
-        o.mediating_share() * model.volunteers_in_community[o.community]
-        for o in model.orgs
-        if o.org_kind == "mediation_committee"
-    )
+    return float(sum(model.mediating_share * model.volunteers_in_community))
 
 
 @pytest.mark.parametrize("preset", ["co_governance", "legal_grid", "courtyard_self_governance"])
