@@ -155,8 +155,17 @@ class QueueHandler(mesa.Agent):
         return int(self.model.streams.handling.poisson(self.mean_days)) if self.mean_days > 0 else 0
 
 
+def _grid_row(name: str, kind: type) -> property:
+    """A grid worker's value in one of `GridHours`' arrays."""
+    return property(
+        lambda self: kind(getattr(self.model.grid_hours, name)[self.grid]),
+        lambda self, value: getattr(self.model.grid_hours, name).__setitem__(self.grid, value),
+    )
+
+
 class GridWorker(QueueHandler):
-    """The grid workers (网格员) of one grid; their number is `grid.workers_per_grid` (may be fractional)."""
+    """The grid workers (网格员) of one grid; their number is `grid.workers_per_grid` (may be
+    fractional). Their hours are their grid's row of the model's `GridHours`."""
 
     kind = Handler.GRID
     section = "grid"
@@ -164,12 +173,23 @@ class GridWorker(QueueHandler):
     def __init__(self, model: CogovModel, grid: int):
         super().__init__(model)
         self.grid = grid
-        self.mediation_slots = 0
-        self.owed_hours = 0.0  # promised to joint handling, taken from the next day
-        self.visit_hours = 0.0
-        self.hours_used = 0.0
-        self.hours_available = 0.0
-        self.plan: GridPlan | None = None  # a player's split of the day; None: the rules
+        self._plan: GridPlan | None = None
+
+    hours_available = _grid_row("available", float)
+    hours_used = _grid_row("used", float)
+    owed_hours = _grid_row("owed", float)  # promised to joint handling, taken from the next day
+    visit_hours = _grid_row("visit", float)
+    mediation_slots = _grid_row("slots", int)
+
+    @property
+    def plan(self) -> GridPlan | None:
+        """A player's split of the day; None: the rules."""
+        return self._plan
+
+    @plan.setter
+    def plan(self, plan: GridPlan | None) -> None:
+        self._plan = plan
+        self.model.grid_hours.set_plan(self.grid, plan)
 
     @property
     def fte(self) -> float:
@@ -179,29 +199,8 @@ class GridWorker(QueueHandler):
         p = self.model.p.grid
         return self.fte * p.hours_per_day * (1.0 - self.model.admin_burden()) * self.model.campaign_factor()
 
-    def plan_day(self, hours: float) -> None:
-        """Split today's `hours` (`hours()`, the same for every grid): on-the-spot mediation of
-        queued cases first, visits with the rest; a player's `plan` may put off paperwork and cap
-        the mediation."""
-        p, plan = self.model.p.grid, self.plan
-        self.hours_available += hours
-        spent, self.owed_hours = min(hours, self.owed_hours), max(0.0, self.owed_hours - hours)
-        self.hours_used += spent
-        hours -= spent
-        if plan is not None and plan.paperwork < 1.0:  # paperwork put off lends hours from the next days
-            burden = self.model.admin_burden()
-            put_off = (1.0 - plan.paperwork) * (hours + spent) * burden / (1.0 - burden)
-            hours += put_off
-            self.owed_hours += put_off
-            self.hours_available += put_off
-        ready = int(np.sum(self.model.disputes.ready[self.queue] <= self.model.day)) if self.queue else 0
-        cap = hours if plan is None else plan.mediation * hours
-        self.mediation_slots = min(ready, int(cap // p.hours_per_mediation))
-        self.visit_hours = hours - self.mediation_slots * p.hours_per_mediation
-        self.hours_used += self.mediation_slots * p.hours_per_mediation
-
     def capacity(self) -> float:
-        return float(self.mediation_slots)
+        return float(self.model.grid_hours.slots[self.grid])
 
     def daily_capacity(self) -> float:
         return self.hours() / self.model.p.grid.hours_per_mediation

@@ -14,6 +14,7 @@ import numpy as np
 
 from .arrays import clip
 from .disputes import KNOWN_OPEN_STATES, Finder, State, open_state_table
+from .grid_hours import plan_day
 from .routing import one_more_attempt
 from .world import MIGRANT
 
@@ -91,17 +92,14 @@ def _reopen(model: CogovModel) -> None:
 def _plan_visits(model: CogovModel):
     """Grid workers split their hours; returns a function: residents → chance their household is
     visited today, following the patrol strategy."""
-    w, p = model.world, model.p.grid
-    hours = model.grid_workers[0].hours()
-    for gw in model.grid_workers:
-        gw.plan_day(hours)
-    possible = np.array([gw.visit_hours for gw in model.grid_workers]) / p.hours_per_visit
+    w, p, gh = model.world, model.p.grid, model.grid_hours
+    plan_day(model, model.grid_workers[0].hours())
+    possible = gh.visit / p.hours_per_visit
     needed = w.grid_households / p.visit_cycle_days
     done = np.minimum(possible, needed)
     if p.patrol_strategy == "cooperative":
         done = done + _help_from_neighbours(w.community, possible - done, needed - done)
-    for gw, v in zip(model.grid_workers, done):
-        gw.hours_used += v * p.hours_per_visit
+    gh.used += done * p.hours_per_visit
     if p.patrol_strategy == "risk_targeted":
         risk = model.grievance + p.risk_floor
         grid_risk = np.bincount(w.grid, weights=risk, minlength=w.n_grids) / np.maximum(w.grid_size, 1)
@@ -116,8 +114,7 @@ def _plan_visits(model: CogovModel):
         def rule(res):
             return np.minimum(1.0, done[w.grid[res]] / np.maximum(w.grid_households[w.grid[res]], 1))
 
-    targeted = np.array([gw.plan is not None and gw.plan.visit_first == "known_trouble" for gw in model.grid_workers])
-    return _trouble_first(model, done, targeted, rule) if targeted.any() else rule
+    return _trouble_first(model, done, gh.trouble_first, rule) if gh.trouble_first.any() else rule
 
 
 def _trouble_first(model: CogovModel, done: np.ndarray, targeted: np.ndarray, rule):

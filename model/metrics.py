@@ -117,8 +117,8 @@ def office_backlog(m: CogovModel) -> int:
 
 
 def worker_utilization(m: CogovModel) -> float | None:
-    avail = sum(gw.hours_available for gw in m.grid_workers)
-    return float(sum(gw.hours_used for gw in m.grid_workers) / avail) if avail > 0 else None
+    avail = sum(m.grid_hours.available.tolist())  # summed in order, as the series always was
+    return float(sum(m.grid_hours.used.tolist()) / avail) if avail > 0 else None
 
 
 class DailyCollector(mesa.DataCollector):

@@ -22,6 +22,7 @@ from .discovery import discover
 from .disputes import DisputeTable, EventLog, Handler, State
 from .escalation import escalate
 from .feedback import update_residents
+from .grid_hours import GridHours
 from .handling import handle
 from .metrics import DAILY_REPORTERS, DailyCollector
 from .params import CATEGORIES, HANDLERS, Params
@@ -103,6 +104,7 @@ class CogovModel(mesa.Model):
     def _build_handlers(self) -> None:
         """Every handler the street could have; levers decide which of them have capacity."""
         w = self.world
+        self.grid_hours = GridHours.empty(w.n_grids)
         self.grid_workers = [GridWorker(self, g) for g in range(w.n_grids)]
         self.offices = []
         self._office_by_category: dict[int, GovernmentOffice] = {}

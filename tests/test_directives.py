@@ -9,6 +9,7 @@ from cogov.model import CogovModel, load_scenario
 from cogov.model.directives import FORUM_FROM, GridPlan, bring_to_forum, petition, set_levers
 from cogov.model.discovery import _plan_visits
 from cogov.model.disputes import Handler, State
+from cogov.model.grid_hours import plan_day
 from cogov.model.metrics import final_metrics
 
 
@@ -86,10 +87,8 @@ def test_paperwork_put_off_is_owed():
         gw.owed_hours = 0.0
         gw.plan = GridPlan(paperwork=0.0)
     hours = m.grid_workers[0].hours()
-    visits = []
-    for gw in m.grid_workers:
-        gw.plan_day(hours)
-        visits.append(gw.visit_hours + gw.mediation_slots * m.p.grid.hours_per_mediation)
+    plan_day(m, hours)
+    visits = [gw.visit_hours + gw.mediation_slots * m.p.grid.hours_per_mediation for gw in m.grid_workers]
     assert m.admin_burden() > 0
     assert all(gw.owed_hours > 0 for gw in m.grid_workers)
     assert all(v > hours for v in visits), "hours of put-off paperwork go to the street"
