@@ -227,6 +227,8 @@ class CogovModel(mesa.Model):
 
     def count_volunteers(self, joining: np.ndarray, leaving: np.ndarray) -> None:
         """Keep the volunteer counts as residents join and leave (whole numbers: exact)."""
+        if len(joining) == 0 and len(leaving) == 0:
+            return
         b, c = self.world.building, self.res_community
         np.add.at(self.volunteers_in_building, b[joining], 1)
         np.subtract.at(self.volunteers_in_building, b[leaving], 1)
