@@ -29,3 +29,26 @@ def test_a_benchmark_prints_its_table(script, args, rows):
     assert out.returncode == 0, out.stderr[-2000:]
     table = [line for line in out.stdout.splitlines() if line.startswith("| ")]  # not the "|---|" rule
     assert len(table) == rows + 1, out.stdout  # a header and a row per case
+
+
+@pytest.mark.slow
+def test_two_versions_of_the_same_code_give_the_same_series():
+    """`versions.py` against this very checkout: a table of both, and the same results."""
+    out = subprocess.run(
+        [sys.executable, str(BENCH / "versions.py"), str(BENCH.parent), "500", "20", "2"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=BENCH,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert len([line for line in out.stdout.splitlines() if line.startswith("| ")]) == 3, out.stdout
+    assert "the same daily series: yes" in out.stdout, out.stdout
+
+
+def test_versions_names_a_folder_that_is_no_checkout(tmp_path):
+    out = subprocess.run(
+        [sys.executable, str(BENCH / "versions.py"), str(tmp_path)], capture_output=True, text=True, cwd=BENCH
+    )
+    assert out.returncode == 1
+    assert out.stderr.strip() == f"error: {tmp_path}: no model/__init__.py (give a checkout of this project)"
