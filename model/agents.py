@@ -171,8 +171,8 @@ class GridWorker(QueueHandler):
     section = "grid"
 
     def __init__(self, model: CogovModel, grid: int):
+        self.grid = grid  # first: its row of the hours is set up by the base class
         super().__init__(model)
-        self.grid = grid
         self._plan: GridPlan | None = None
 
     hours_available = _grid_row("available", float)
@@ -180,6 +180,7 @@ class GridWorker(QueueHandler):
     owed_hours = _grid_row("owed", float)  # promised to joint handling, taken from the next day
     visit_hours = _grid_row("visit", float)
     mediation_slots = _grid_row("slots", int)
+    credit = _grid_row("credit", float)
 
     @property
     def plan(self) -> GridPlan | None:
