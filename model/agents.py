@@ -171,8 +171,8 @@ class GridWorker(QueueHandler):
     section = "grid"
 
     def __init__(self, model: CogovModel, grid: int):
-        self.grid = grid  # first: its row of the hours is set up by the base class
         super().__init__(model)
+        self.grid = grid
         self._plan: GridPlan | None = None
 
     hours_available = _grid_row("available", float)
@@ -180,7 +180,6 @@ class GridWorker(QueueHandler):
     owed_hours = _grid_row("owed", float)  # promised to joint handling, taken from the next day
     visit_hours = _grid_row("visit", float)
     mediation_slots = _grid_row("slots", int)
-    credit = _grid_row("credit", float)
 
     @property
     def plan(self) -> GridPlan | None:
@@ -201,7 +200,7 @@ class GridWorker(QueueHandler):
         return self.fte * p.hours_per_day * (1.0 - self.model.admin_burden()) * self.model.campaign_factor()
 
     def capacity(self) -> float:
-        return float(self.model.grid_hours.slots[self.grid])
+        return float(self.mediation_slots)
 
     def daily_capacity(self) -> float:
         return self.hours() / self.model.p.grid.hours_per_mediation

@@ -24,7 +24,6 @@ class GridHours:
     owed: np.ndarray  # promised to joint handling or lent by paperwork put off; taken from the next day
     visit: np.ndarray  # today's hours for household visits
     slots: np.ndarray  # cases the workers can mediate on the spot today (whole numbers)
-    credit: np.ndarray  # `QueueHandler.credit`
     paperwork: np.ndarray  # the plan's share of the paperwork done
     mediation: np.ndarray  # the plan's largest share of the hours given to mediation
     trouble_first: np.ndarray  # the plan visits buildings with known open cases first
@@ -35,7 +34,7 @@ class GridHours:
             return np.zeros(n_grids)
 
         return cls(
-            zeros(), zeros(), zeros(), zeros(), np.zeros(n_grids, np.int64), zeros(),
+            zeros(), zeros(), zeros(), zeros(), np.zeros(n_grids, np.int64),
             np.ones(n_grids), np.ones(n_grids), np.zeros(n_grids, bool),
         )  # fmt: skip
 

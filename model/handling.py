@@ -37,7 +37,7 @@ def handle(model: CogovModel) -> None:
     for forum in model.forums:
         if forum.meets_today():
             _meeting(model, forum)
-    for h in _working_today(model):
+    for h in model.handlers():
         for d in h.take(by_intensity=by_intensity):
             if isinstance(h, PetitionOffice):
                 answer_petition(model, d)
@@ -46,14 +46,6 @@ def handle(model: CogovModel) -> None:
     busy = ds.in_state(State.IN_HANDLING)
     for d in busy[ds.ready[busy] <= day]:
         _finish(model, int(d))
-
-
-def _working_today(model: CogovModel) -> list[QueueHandler]:
-    """The handlers, less the grid workers without an on-the-spot slot today: what their `take`
-    would do (start nothing, keep no credit) is done here for all of them at once."""
-    gh = model.grid_hours
-    gh.credit[gh.slots == 0] = 0.0
-    return model.handlers([model.grid_workers[g] for g in np.flatnonzero(gh.slots)])
 
 
 def _start(model: CogovModel, d: int, h: QueueHandler) -> None:

@@ -145,11 +145,9 @@ class CogovModel(mesa.Model):
         for h in self.handlers():
             h.configure(p)
 
-    def handlers(self, grid_workers: list[GridWorker] | None = None) -> list[QueueHandler]:
-        """Every handler (of the grid workers, those given), in the order they work through their
-        queues each day."""
-        workers = self.grid_workers if grid_workers is None else grid_workers
-        return [*workers, *self.orgs, *self.forums, *self.offices, self.petition_office]
+    def handlers(self) -> list[QueueHandler]:
+        """Every handler, in the order they work through their queues each day."""
+        return [*self.grid_workers, *self.orgs, *self.forums, *self.offices, self.petition_office]
 
     # --- what phases ask of the model -----------------------------------------------------------
     def office_for(self, category: int) -> GovernmentOffice:
