@@ -12,6 +12,7 @@ import numpy as np
 from .arrays import clip
 from .disputes import KIND, Handler
 from .success import procedure
+from .threads import joined
 
 if TYPE_CHECKING:
     from .agents import QueueHandler
@@ -82,15 +83,46 @@ def shake_trust(model: CogovModel, parties: np.ndarray, loss: float) -> None:
 
 
 def update_residents(model: CogovModel) -> None:
-    """Satisfaction and public spirit drift; volunteers join and leave. Works in place on scratch
-    arrays (the same arithmetic, in the same order, as the formulas in the comments)."""
-    p, rng, w = model.p, model.streams.volunteers, model.world
-    fb, vol = p.feedback, p.volunteers
-    s, ps, v = model.satisfaction, model.public_spirit, model.volunteer
-    a, b, u = model.scratch
+    """Satisfaction and public spirit drift; volunteers join and leave. The drift runs range by
+    range of residents on the model's cores, in place on scratch arrays."""
+    p, w = model.p, model.world
+    vol = p.volunteers
+    ps, v, pf = model.public_spirit, model.volunteer, model.participation_factor
+    u = model.volunteer_draws.result()  # a uniform per resident (`draw_ahead`)
+    # volunteers: eligible residents join at a rate set by cultivation, slowing as the pool fills;
+    # some stop each day, mediators more often when their committee is overloaded
+    room = max(0.0, 1.0 - model.n_volunteers / (vol.max_share * w.n)) if vol.max_share > 0 else 0.0
+    join_rate = (vol.base_recruit_rate + vol.cultivation * vol.recruit_rate) * room
+    bar = join_rate * model.participation_max  # every resident who may join draws below it
+    vi, cand = (joined(parts) for parts in zip(*model.cores.each(lambda r: _drift(model, r, bar))))
+    committees = [orgs[0] for orgs in model.orgs_by_community]
+    load = np.array([c.load for c in committees])
+    drop_rate = vol.dropout_rate * (1 + vol.load_dropout * model.mediating_share * load)  # per community
+    joining = cand[~v[cand] & (ps[cand] >= vol.spirit_threshold) & (u[cand] < join_rate * pf[cand])]
+    leaving = vi[u[vi] < drop_rate[model.res_community[vi]]]
+    draw_ahead(model)  # `u` is not needed after this day's joining and leaving
+    v[joining] = True
+    v[leaving] = False
+    model.participated[joining] = True
+    model.count_volunteers(joining, leaving)
+    model.tally_spirit()
+
+
+def draw_ahead(model: CogovModel) -> None:
+    """The next day's uniform per resident, drawn on another core while that day's cases are
+    handled: the volunteers' stream gives nothing else, so its numbers are those drawn on the day."""
+    model.volunteer_draws = model.cores.soon(lambda: model.streams.volunteers.random(out=model.scratch[2]))
+
+
+def _drift(model: CogovModel, r: slice, bar: float) -> tuple[np.ndarray, np.ndarray]:
+    """The drift of residents `r` (the same arithmetic, in the same order, as the formulas in the
+    comments); returns the volunteers among them, and those whose draw is below `bar`."""
+    fb, vol = model.p.feedback, model.p.volunteers
+    s, ps, v, trust = model.satisfaction[r], model.public_spirit[r], model.volunteer[r], model.trust[r]
+    a, b, u = (x[r] for x in model.scratch)
     # s += relax × (baseline − weight × grievance − s)
-    np.multiply(model.grievance, fb.grievance_weight, out=a)
-    np.subtract(p.population.baseline_satisfaction, a, out=a)
+    np.multiply(model.grievance[r], fb.grievance_weight, out=a)
+    np.subtract(model.p.population.baseline_satisfaction, a, out=a)
     a -= s
     a *= fb.satisfaction_relax
     s += a
@@ -105,21 +137,5 @@ def update_residents(model: CogovModel) -> None:
     ps += a
     ps[vi] += vol.spirit_gain_per_day * (1 - ps[vi])
     clip(ps, 0, 1, out=ps)
-    clip(model.trust, 0, 1, out=model.trust)
-    # volunteers: eligible residents join at a rate set by cultivation, slowing as the pool fills;
-    # some stop each day, mediators more often when their committee is overloaded
-    room = max(0.0, 1.0 - model.n_volunteers / (vol.max_share * w.n)) if vol.max_share > 0 else 0.0
-    join_rate = (vol.base_recruit_rate + vol.cultivation * vol.recruit_rate) * room
-    committees = [orgs[0] for orgs in model.orgs_by_community]
-    load = np.array([c.load for c in committees])
-    drop_rate = vol.dropout_rate * (1 + vol.load_dropout * model.mediating_share * load)  # per community
-    rng.random(out=u)  # the same draws as rng.random(w.n), into a buffer that is already mapped
-    pf = model.participation_factor
-    cand = (u < join_rate * model.participation_max).nonzero()[0]  # a superset of those who pass
-    joining = cand[~v[cand] & (ps[cand] >= vol.spirit_threshold) & (u[cand] < join_rate * pf[cand])]
-    leaving = vi[u[vi] < drop_rate[model.res_community[vi]]]
-    v[joining] = True
-    v[leaving] = False
-    model.participated[joining] = True
-    model.count_volunteers(joining, leaving)
-    model.tally_spirit()
+    clip(trust, 0, 1, out=trust)
+    return vi + r.start, (u < bar).nonzero()[0] + r.start

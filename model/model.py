@@ -21,7 +21,7 @@ from .costs import Costs, accrue, allocate
 from .discovery import discover
 from .disputes import DisputeTable, EventLog, Handler, State
 from .escalation import escalate
-from .feedback import update_residents
+from .feedback import draw_ahead, update_residents
 from .grid_hours import GridHours
 from .handling import handle
 from .metrics import DAILY_REPORTERS, DailyCollector
@@ -31,6 +31,7 @@ from .routing import route_pending
 from .scenario import ScenarioError
 from .spread import grow_and_spread
 from .streams import Streams
+from .threads import Cores
 from .world import GROUPS, MIGRANT, build_world
 
 
@@ -46,13 +47,14 @@ class CogovModel(mesa.Model):
         params: all levers and constants (`model.params.Params`; see `cogov levers`).
         seed: fixes every random draw of the run (one stream per phase, `model.streams`).
         events: keep the per-dispute event log (流转轨迹); it changes no result.
+        threads: cores for the residents' daily arithmetic (`model.threads`); it changes no result.
 
     A day (DESIGN §3): reforms due today; the standing budget shared out; shocks and arising;
     growth and spread; discovery; routing; handling; escalation; residents' feedback; costs and
     data collection.
     """
 
-    def __init__(self, params: Params | None = None, seed: int | None = None, events: bool = False):
+    def __init__(self, params: Params | None = None, seed: int | None = None, events: bool = False, threads: int = 1):
         if seed is None:
             seed = int(np.random.default_rng().integers(2**63))
         super().__init__(seed=seed)
@@ -93,6 +95,8 @@ class CogovModel(mesa.Model):
         self.community_size = np.bincount(self.res_community, minlength=w.n_communities)
         self.group_members = [np.flatnonzero(w.group == g) for g in range(len(GROUPS))]
         self.scratch = (np.empty(n), np.empty(n), np.empty(n))  # work arrays of the daily phases
+        self.cores = Cores(n, threads)
+        draw_ahead(self)
         self.arising_rates: tuple | None = None  # kept by `arising._rates` until the shocks or parameters change
         self._build_handlers()
         self.tally_residents()
@@ -262,8 +266,10 @@ class CogovModel(mesa.Model):
 
     def release(self) -> None:
         """Let Mesa forget this model: it keeps every model in a class-level counter of agent ids
-        (`mesa.Agent._ids`) until told, so a model that is done with would never be freed."""
+        (`mesa.Agent._ids`) until told, so a model that is done with would never be freed. Its
+        threads, if any, stop."""
         mesa.Agent._ids.pop(self, None)
+        self.cores.close()
 
     # --- the day ---------------------------------------------------------------------------------
     def step(self) -> None:

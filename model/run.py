@@ -33,10 +33,11 @@ def simulate(
     steps: int = DEFAULT_STEPS,
     events: bool = False,
     on_step: Callable[[int], None] | None = None,
+    threads: int = 1,
 ) -> RunResult:
-    """Run one simulation for `steps` days."""
+    """Run one simulation for `steps` days (`threads`: see `CogovModel`)."""
     start = time.perf_counter()
-    model = CogovModel(params, seed=seed, events=events)
+    model = CogovModel(params, seed=seed, events=events, threads=threads)
     try:
         for day in range(steps):
             model.step()

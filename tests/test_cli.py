@@ -7,6 +7,7 @@ import sys
 import sqlite_utils
 from click.testing import CliRunner
 from cogov.experiments.cli import main
+from cogov.model import threads
 from cogov.model.levers import lever_table
 
 
@@ -17,6 +18,14 @@ def test_run_json_is_one_object(tmp_path):
     out = json.loads(res.stdout)
     assert out["scenario"] == "co_governance" and out["seed"] == 3 and out["steps"] == 60
     assert "resolution_rate" in out and "cost_per_resolved" in out
+
+
+def test_run_gives_the_same_numbers_on_one_thread_or_two():
+    assert 2 * threads.MIN_RESIDENTS_PER_THREAD <= 200_000  # enough residents for a second thread
+    args = ["run", "co_governance", "--steps", "8", "--json", "--no-store", "--set", "population.residents=200000"]
+    outs = [CliRunner().invoke(main, [*args, "--threads", t]) for t in ("1", "2")]
+    assert all(r.exit_code == 0 for r in outs), [r.output for r in outs]
+    assert json.loads(outs[0].stdout) == json.loads(outs[1].stdout)
 
 
 def test_run_is_recorded_with_params_series_and_events(tmp_path):

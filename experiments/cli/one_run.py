@@ -34,9 +34,15 @@ PROGRESS_MIN_WORK = 20_000_000  # resident-days from which a run shows a progres
     "--db", type=click.Path(dir_okay=False), default=str(DEFAULT_DB), show_default=True, help="Results database."
 )
 @click.option("--no-store", is_flag=True, help="Do not record the run in the database.")
-def run(scenario, seed, steps, overrides, as_json, events, db, no_store):
+@click.option(
+    "--threads",
+    type=click.IntRange(1, 1024),
+    help="Cores for the residents' daily arithmetic in large streets [default: all]; results are the same.",
+)
+def run(scenario, seed, steps, overrides, as_json, events, db, no_store, threads):
     """Run one simulation of SCENARIO (a preset name or a path to a .toml file)."""
     from ...model import ScenarioError, load_scenario, simulate
+    from ...model.threads import available_cores
     from ..runs import RunSpec, run_row
     from ..store import SINGLE, clean, code_version, ensure_indexes, open_db, record_run, run_id
 
@@ -49,7 +55,9 @@ def run(scenario, seed, steps, overrides, as_json, events, db, no_store):
 
             bar = tqdm(total=steps, desc=sc.name, unit="day", file=sys.stderr)
             on_step = lambda _day: bar.update(1)  # noqa: E731
-        result = simulate(sc.params, seed=seed, steps=steps, events=events, on_step=on_step)
+        result = simulate(
+            sc.params, seed=seed, steps=steps, events=events, on_step=on_step, threads=threads or available_cores()
+        )
         if bar is not None:
             bar.close()
     except ScenarioError as e:
