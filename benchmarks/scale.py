@@ -4,7 +4,7 @@ Each size runs in its own process so that peak memory (max RSS) belongs to that 
 Prints a Markdown table: building the street, the year of steps on one thread and (from twice
 `model.threads.MIN_RESIDENTS_PER_THREAD` residents) on every core the process may use, with the
 number of cores, resident-days per second of the one-thread steps, their cost against 10,000
-residents' (linear growth is the size ratio), peak memory.
+residents' (linear growth is the size ratio), peak memory of the one-thread run.
 Below it, the machine's speed in the same run, before and after the sizes: Mesa's Boltzmann wealth
 model (`mesa_context.py`), so that tables of different days can be compared on a shared machine.
 
@@ -43,6 +43,7 @@ def one(n: int) -> dict:
     from cogov.model.threads import MIN_RESIDENTS_PER_THREAD, available_cores
 
     build_s, steps_s, disputes = year(n, 1)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # of the one-thread run
     cores = available_cores()
     parallel = year(n, cores)[1] if cores > 1 and n >= 2 * MIN_RESIDENTS_PER_THREAD else None
     return {
@@ -52,7 +53,7 @@ def one(n: int) -> dict:
         "cores": cores,
         "parallel_steps_s": parallel,
         "resident_days_per_s": n * STEPS / steps_s,
-        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_mb": peak_mb,
         "disputes": disputes,
     }
 
