@@ -138,4 +138,5 @@ def _drift(model: CogovModel, r: slice, bar: float) -> tuple[np.ndarray, np.ndar
     ps[vi] += vol.spirit_gain_per_day * (1 - ps[vi])
     clip(ps, 0, 1, out=ps)
     clip(trust, 0, 1, out=trust)
-    return vi + r.start, (u < bar).nonzero()[0] + r.start
+    cand = (u < bar).nonzero()[0]
+    return (vi + r.start, cand + r.start) if r.start else (vi, cand)  # indices among all residents

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 import numpy as np
 
@@ -40,18 +40,25 @@ class Cores:
         others = [self._pool.submit(work, r) for r in self.ranges[1:]]
         return [work(self.ranges[0]), *(f.result() for f in others)]
 
-    def soon(self, work: Callable[[], T]) -> Future[T]:
-        """`work()` on another thread while the caller goes on; with none, at once."""
-        if self._pool is not None:
-            return self._pool.submit(work)
-        done: Future[T] = Future()
-        done.set_result(work())
-        return done
+    def soon(self, work: Callable[[], T]) -> Future[T] | Done[T]:
+        """`work()` on another thread while the caller goes on; with none, at once. Its `result()`
+        waits for it."""
+        return self._pool.submit(work) if self._pool is not None else Done(work())
 
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown()
             self._pool = None
+
+
+class Done(Generic[T]):
+    """Work done at once, with the `result()` of a `Future` (which costs more to make)."""
+
+    def __init__(self, value: T):
+        self.value = value
+
+    def result(self) -> T:
+        return self.value
 
 
 def available_cores() -> int:
