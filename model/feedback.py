@@ -84,7 +84,7 @@ def shake_trust(model: CogovModel, parties: np.ndarray, loss: float) -> None:
 
 def update_residents(model: CogovModel) -> None:
     """Satisfaction and public spirit drift; volunteers join and leave. The drift runs range by
-    range of residents on the model's cores, in place on scratch arrays."""
+    range of residents on the model's cores (`model.cores`), in place on scratch arrays."""
     p, w = model.p, model.world
     vol = p.volunteers
     ps, v, pf = model.public_spirit, model.volunteer, model.participation_factor
@@ -94,7 +94,7 @@ def update_residents(model: CogovModel) -> None:
     room = max(0.0, 1.0 - model.n_volunteers / (vol.max_share * w.n)) if vol.max_share > 0 else 0.0
     join_rate = (vol.base_recruit_rate + vol.cultivation * vol.recruit_rate) * room
     bar = join_rate * model.participation_max  # every resident who may join draws below it
-    vi, cand = (joined(parts) for parts in zip(*model.cores.each(lambda r: _drift(model, r, bar))))
+    vi, cand = (joined(parts) for parts in zip(*model.cores.each(lambda r: _drift(model, r, u, bar))))
     committees = [orgs[0] for orgs in model.orgs_by_community]
     load = np.array([c.load for c in committees])
     drop_rate = vol.dropout_rate * (1 + vol.load_dropout * model.mediating_share * load)  # per community
@@ -110,16 +110,18 @@ def update_residents(model: CogovModel) -> None:
 
 def draw_ahead(model: CogovModel) -> None:
     """The next day's uniform per resident, drawn on another core while that day's cases are
-    handled: the volunteers' stream gives nothing else, so its numbers are those drawn on the day."""
-    model.volunteer_draws = model.cores.soon(lambda: model.streams.volunteers.random(out=model.scratch[2]))
+    handled: the volunteers' stream gives nothing else, so its numbers are those drawn on the day.
+    Into a buffer of their own, which nothing else touches."""
+    rng, out = model.streams.volunteers, model.volunteer_uniforms
+    model.volunteer_draws = model.cores.soon(lambda: rng.random(out=out))
 
 
-def _drift(model: CogovModel, r: slice, bar: float) -> tuple[np.ndarray, np.ndarray]:
+def _drift(model: CogovModel, r: slice, u: np.ndarray, bar: float) -> tuple[np.ndarray, np.ndarray]:
     """The drift of residents `r` (the same arithmetic, in the same order, as the formulas in the
-    comments); returns the volunteers among them, and those whose draw is below `bar`."""
+    comments); returns the volunteers among them, and those whose draw in `u` is below `bar`."""
     fb, vol = model.p.feedback, model.p.volunteers
     s, ps, v, trust = model.satisfaction[r], model.public_spirit[r], model.volunteer[r], model.trust[r]
-    a, b, u = (x[r] for x in model.scratch)
+    a, b = model.scratch[0][r], model.scratch[1][r]
     # s += relax × (baseline − weight × grievance − s)
     np.multiply(model.grievance[r], fb.grievance_weight, out=a)
     np.subtract(model.p.population.baseline_satisfaction, a, out=a)
@@ -138,5 +140,5 @@ def _drift(model: CogovModel, r: slice, bar: float) -> tuple[np.ndarray, np.ndar
     ps[vi] += vol.spirit_gain_per_day * (1 - ps[vi])
     clip(ps, 0, 1, out=ps)
     clip(trust, 0, 1, out=trust)
-    cand = (u < bar).nonzero()[0]
+    cand = (u[r] < bar).nonzero()[0]
     return (vi + r.start, cand + r.start) if r.start else (vi, cand)  # indices among all residents

@@ -94,9 +94,10 @@ class CogovModel(mesa.Model):
         self.res_community = w.community[w.grid]
         self.community_size = np.bincount(self.res_community, minlength=w.n_communities)
         self.group_members = [np.flatnonzero(w.group == g) for g in range(len(GROUPS))]
-        self.scratch = (np.empty(n), np.empty(n), np.empty(n))  # work arrays of the daily phases
+        self.scratch = (np.empty(n), np.empty(n))  # work arrays of the residents' drift
         self.cores = Cores(n, threads)
-        draw_ahead(self)
+        self.volunteer_uniforms = np.empty(n)  # what `draw_ahead` fills, on another core if there is one
+        draw_ahead(self)  # the first day's (`volunteer_draws`)
         self.arising_rates: tuple | None = None  # kept by `arising._rates` until the shocks or parameters change
         self._build_handlers()
         self.tally_residents()
