@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .compiled import compiled, unit
+from .arrays import clip
 from .disputes import KIND, Handler
 from .success import procedure
 from .threads import joined
@@ -84,7 +84,7 @@ def shake_trust(model: CogovModel, parties: np.ndarray, loss: float) -> None:
 
 def update_residents(model: CogovModel) -> None:
     """Satisfaction and public spirit drift; volunteers join and leave. The drift runs range by
-    range of residents on the model's cores (`model.cores`)."""
+    range of residents on the model's cores (`model.cores`), in place on scratch arrays."""
     p, w = model.p, model.world
     vol = p.volunteers
     ps, v, pf = model.public_spirit, model.volunteer, model.participation_factor
@@ -117,47 +117,28 @@ def draw_ahead(model: CogovModel) -> None:
 
 
 def _drift(model: CogovModel, r: slice, u: np.ndarray, bar: float) -> tuple[np.ndarray, np.ndarray]:
-    """The drift of residents `r`; returns the volunteers among them, and those whose draw in `u`
-    is below `bar` (indices among all residents, in views of `model.picked`)."""
+    """The drift of residents `r` (the same arithmetic, in the same order, as the formulas in the
+    comments); returns the volunteers among them, and those whose draw in `u` is below `bar`."""
     fb, vol = model.p.feedback, model.p.volunteers
-    vi, cand = model.picked[0][r], model.picked[1][r]
-    n_vi, n_cand = drift(
-        model.satisfaction[r], model.public_spirit[r], model.trust[r], model.grievance[r], model.volunteer[r],
-        float(model.p.population.baseline_satisfaction), float(fb.grievance_weight), float(fb.satisfaction_relax),
-        float(vol.cultivation * fb.cultivation_spirit_rate), float(fb.spirit_decay), float(vol.spirit_gain_per_day),
-        u[r], bar, r.start, vi, cand,
-    )  # fmt: skip
-    return vi[:n_vi], cand[:n_cand]
-
-
-@compiled
-def drift(
-    s, ps, trust, grievance, volunteer, baseline, weight, relax, cultivate, decay, gain, u, bar, first, vi, cand
-) -> tuple[int, int]:
-    """In place, resident by resident:
-    - satisfaction relaxes toward a baseline lowered by grievance:
-      s += relax × (baseline − weight × grievance − s);
-    - public spirit grows with cultivation and decays, except a volunteer's, which grows instead:
-      ps += cultivate × (1 − ps) − decay × ps × (not a volunteer), then a volunteer's
-      ps += gain × (1 − ps);
-    - each, and trust, kept within [0, 1].
-    Writes the volunteers' indices (`first` + position) to `vi` and those of the residents whose
-    `u` is below `bar` to `cand`, in order; returns how many of each."""
-    n_vi = n_cand = 0
-    for i in range(len(s)):
-        x = s[i]
-        s[i] = unit(x + ((baseline - grievance[i] * weight) - x) * relax)
-        x = ps[i]
-        if volunteer[i]:
-            x = x + ((1.0 - x) * cultivate - 0.0)
-            x = x + gain * (1.0 - x)
-            vi[n_vi] = first + i
-            n_vi += 1
-        else:
-            x = x + ((1.0 - x) * cultivate - x * decay)
-        ps[i] = unit(x)
-        trust[i] = unit(trust[i])
-        if u[i] < bar:
-            cand[n_cand] = first + i
-            n_cand += 1
-    return n_vi, n_cand
+    s, ps, v, trust = model.satisfaction[r], model.public_spirit[r], model.volunteer[r], model.trust[r]
+    a, b = model.scratch[0][r], model.scratch[1][r]
+    # s += relax × (baseline − weight × grievance − s)
+    np.multiply(model.grievance[r], fb.grievance_weight, out=a)
+    np.subtract(model.p.population.baseline_satisfaction, a, out=a)
+    a -= s
+    a *= fb.satisfaction_relax
+    s += a
+    clip(s, 0, 1, out=s)
+    # ps += cultivation × rate × (1 − ps) − decay × ps × (not a volunteer); volunteers gain instead
+    np.subtract(1.0, ps, out=a)
+    a *= vol.cultivation * fb.cultivation_spirit_rate
+    np.multiply(ps, fb.spirit_decay, out=b)
+    vi = v.nonzero()[0]
+    b[vi] = 0.0
+    a -= b
+    ps += a
+    ps[vi] += vol.spirit_gain_per_day * (1 - ps[vi])
+    clip(ps, 0, 1, out=ps)
+    clip(trust, 0, 1, out=trust)
+    cand = (u[r] < bar).nonzero()[0]
+    return (vi + r.start, cand + r.start) if r.start else (vi, cand)  # indices among all residents

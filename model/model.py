@@ -94,8 +94,8 @@ class CogovModel(mesa.Model):
         self.res_community = w.community[w.grid]
         self.community_size = np.bincount(self.res_community, minlength=w.n_communities)
         self.group_members = [np.flatnonzero(w.group == g) for g in range(len(GROUPS))]
+        self.scratch = (np.empty(n), np.empty(n))  # work arrays of the residents' drift
         self.cores = Cores(n, threads)
-        self.picked = (np.empty(n, np.int64), np.empty(n, np.int64))  # what the residents' drift picks out
         self.volunteer_uniforms = np.empty(n)  # what `draw_ahead` fills, on another core if there is one
         draw_ahead(self)  # the first day's (`volunteer_draws`)
         self.arising_rates: tuple | None = None  # kept by `arising._rates` until the shocks or parameters change

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .compiled import compiled, unit
+from .arrays import clip
 from .disputes import OPEN_STATES, WAITING_STATES, State, open_state_table
 
 if TYPE_CHECKING:
@@ -65,32 +65,17 @@ def _recruit(model: CogovModel, open_: np.ndarray) -> None:
 
 def _grievance(model: CogovModel, open_: np.ndarray) -> None:
     """Decay, then open disputes feed their parties' and neighbours' grievance."""
-    p, ds, w = model.p.disputes, model.disputes, model.world
-    pd, pr = ds.live_parties()
-    is_open = np.zeros(ds.n, bool)
-    is_open[open_] = True
-    feed_grievance(
-        model.grievance, 1.0 - p.grievance_decay, pd, pr, is_open, ds.intensity,
-        float(p.party_grievance_rate), float(p.contagion_rate), w.adj_ptr, w.adj_idx,
-    )  # fmt: skip
-
-
-@compiled
-def feed_grievance(g, keep, pd, pr, is_open, intensity, party_rate, contagion_rate, adj_ptr, adj_idx) -> None:
-    """In place: grievance g decays (× keep); then each party row (pd, pr) of an open dispute adds
-    party_rate × its intensity to the party, and then, row by row, contagion_rate × the intensity
-    to each of the party's neighbours; g is kept within [0, 1]."""
-    for i in range(len(g)):
-        g[i] = g[i] * keep
-    for k in range(len(pd)):
-        if is_open[pd[k]]:
-            g[pr[k]] += party_rate * intensity[pd[k]]
-    if contagion_rate > 0:
-        for k in range(len(pd)):
-            if is_open[pd[k]]:
-                x = contagion_rate * intensity[pd[k]]
-                r = pr[k]
-                for j in range(adj_ptr[r], adj_ptr[r + 1]):
-                    g[adj_idx[j]] += x
-    for i in range(len(g)):
-        g[i] = unit(g[i])
+    p, ds = model.p.disputes, model.disputes
+    g = model.grievance
+    g *= 1.0 - p.grievance_decay
+    if len(open_):
+        pd, pr = ds.live_parties()
+        is_open = np.zeros(ds.n, bool)
+        is_open[open_] = True
+        rows = is_open[pd]
+        res, inten = pr[rows], ds.intensity[pd[rows]]
+        np.add.at(g, res, p.party_grievance_rate * inten)
+        if p.contagion_rate > 0:
+            src, nb = model.world.neighbours_of(res)
+            np.add.at(g, nb, p.contagion_rate * inten[src])
+    clip(g, 0.0, 1.0, out=g)

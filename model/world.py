@@ -56,6 +56,19 @@ class World:
     def degree(self) -> np.ndarray:
         return np.diff(self.adj_ptr)
 
+    def neighbours_of(self, residents: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """All (source position, neighbour) pairs for an array of residents, vectorised."""
+        starts = self.adj_ptr[residents]
+        counts = self.adj_ptr[residents + 1] - starts
+        total = int(counts.sum())
+        if total == 0:
+            return np.empty(0, np.int64), np.empty(0, np.int32)
+        src = np.repeat(np.arange(len(residents)), counts)
+        # pair k of source s is row entry starts[s] + (k − pairs before s)
+        at = np.arange(total)
+        at += np.repeat(starts - (np.cumsum(counts) - counts), counts)
+        return src, self.adj_idx[at]
+
     def ties_of(self, residents: Iterable[int]) -> list[int]:
         """The neighbours of a few residents (a case's parties), each once."""
         ptr, idx = self.adj_ptr, self.adj_idx

@@ -163,7 +163,7 @@ def test_an_experience_moves_each_party_and_each_tie_once():
     two = [d for d in range(ds.n) if len(ds.party_lists[d]) == 2]
     d = next(d for d in two if set(w.neighbours(ds.party_lists[d][0])) & set(w.neighbours(ds.party_lists[d][1])))
     parties = ds.party_lists[d]
-    ties = sorted({int(t) for r in parties for t in w.neighbours(r)})
+    ties = sorted(set(w.neighbours_of(np.array(parties))[1].tolist()))
     sat, trust = m.satisfaction.copy(), m.trust.copy()
     e = experience(m, d, outcome=1.0, handler=m.office_for(int(ds.category[d])))
     sat[parties] += fb.satisfaction_rate * (e - sat[parties])
