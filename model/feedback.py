@@ -1,7 +1,8 @@
 """Phase 8 and the residents' feedback loops (DESIGN §3.7): experiences move satisfaction and trust
 (and, by word of mouth, neighbours' too); satisfaction relaxes toward a baseline lowered by
-grievance; participation and cultivation raise public spirit,
-top-down handling lowers it; residents with public spirit join the volunteer pool."""
+grievance; participation and cultivation raise public spirit, top-down handling lowers it, and
+without either it returns toward each resident's own starting level; residents with public spirit
+join the volunteer pool."""
 
 from __future__ import annotations
 
@@ -129,13 +130,15 @@ def _drift(model: CogovModel, r: slice, u: np.ndarray, bar: float) -> tuple[np.n
     a *= fb.satisfaction_relax
     s += a
     clip(s, 0, 1, out=s)
-    # ps += cultivation × rate × (1 − ps) − decay × ps × (not a volunteer); volunteers gain instead
+    # ps += cultivation × rate × (1 − ps) + relax × (own start − ps) × (not a volunteer); volunteers
+    # gain instead
     np.subtract(1.0, ps, out=a)
     a *= vol.cultivation * fb.cultivation_spirit_rate
-    np.multiply(ps, fb.spirit_decay, out=b)
+    np.subtract(model.spirit_start[r], ps, out=b)
+    b *= fb.spirit_relax
     vi = v.nonzero()[0]
     b[vi] = 0.0
-    a -= b
+    a += b
     ps += a
     ps[vi] += vol.spirit_gain_per_day * (1 - ps[vi])
     clip(ps, 0, 1, out=ps)

@@ -76,6 +76,7 @@ class CogovModel(mesa.Model):
             1,
         )
         self.public_spirit = _beta(rng, pop.initial_public_spirit, n, pop.attribute_concentration)
+        self.spirit_start = self.public_spirit.copy()  # what each resident's public spirit returns to
         self.legal_awareness = _beta(rng, pop.initial_legal_awareness, n, pop.attribute_concentration)
         self.grievance = _beta(rng, pop.initial_grievance, n, pop.attribute_concentration)
         self.satisfaction = np.full(n, pop.baseline_satisfaction)

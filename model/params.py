@@ -1756,15 +1756,15 @@ class Feedback(Section):
         en="public spirit a party loses when an office handles the case top-down",
         source="seeds 001, 003: 管理依赖症, 强政府弱社会; value assumption 0–0.05",
     )
-    spirit_decay: float = lever(
+    spirit_relax: float = lever(
         0.0005,
         plausible=(0.0, 0.002),
         unit="per day",
         ge=0.0,
         le=0.05,
-        zh="公共意识衰减",
-        en="daily relative decay of public spirit without participation",
-        source="assumption: 0–0.002",
+        zh="公共意识回归",
+        en="daily share of the gap to a resident's own starting public spirit closed while not volunteering",
+        source="assumption: 0–0.002 (a gap halves in 1–∞ years; 3.8 at the default)",
     )
     cultivation_spirit_rate: float = lever(
         0.001,
