@@ -15,7 +15,7 @@ from tqdm import tqdm
 from . import interrupts
 from .design import Design
 from .engine import DaskEngine, LocalEngine
-from .runs import RunSpec, derive_seed, run_row
+from .runs import RunSpec, derive_seed, run_row, specs_for
 from .store import (
     begin_experiment,
     code_version,
@@ -62,21 +62,7 @@ class PointsDesign:
         return derive_seed(self.master_seed, "common" if self.common_seeds else label, replicate)
 
     def specs(self) -> list[RunSpec]:
-        return [
-            RunSpec(
-                experiment=self.name,
-                point=label,
-                scenario=scenario,
-                overrides=tuple(sorted(ov.items())),
-                replicate=r,
-                seed=self.seed(label, r),
-                steps=self.steps,
-                events=self.events,
-                series=self.series,
-            )
-            for label, scenario, ov in self.points
-            for r in range(self.replicates)
-        ]
+        return specs_for(self.name, self.points, self.replicates, self.seed, self.steps, self.series, self.events)
 
     def baseline_point(self) -> str:
         return self.points[0][0] if self.points else self.base

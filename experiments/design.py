@@ -22,7 +22,7 @@ from ..model.levers import lever_index
 from ..model.outputs import KEY_METRICS, metric_names
 from ..model.scenario import ScenarioError, is_file, load_scenario, read_toml, shorten
 from .paths import DESIGN_DIR
-from .runs import RunSpec, derive_seed
+from .runs import RunSpec, derive_seed, specs_for
 
 MAX_RUNS = 100_000  # a design of more runs needs --yes
 HARD_MAX_RUNS = 1_000_000  # more than the store and the report are made for, --yes or not
@@ -146,20 +146,14 @@ class Design(BaseModel):
         return [(self.base, self.base, dict(self.set))]
 
     def specs(self) -> list[RunSpec]:
-        return [
-            RunSpec(
-                experiment=self.name,
-                point=label,
-                scenario=scenario,
-                overrides=tuple(sorted(ov.items())),
-                replicate=r,
-                seed=derive_seed(self.master_seed, label, r),
-                steps=self.steps,
-                series=self.series,
-            )
-            for label, scenario, ov in self.points()
-            for r in range(self.replicates)
-        ]
+        return specs_for(
+            self.name,
+            self.points(),
+            self.replicates,
+            lambda label, r: derive_seed(self.master_seed, label, r),
+            self.steps,
+            self.series,
+        )
 
     def baseline_point(self) -> str:
         return self.baseline or self.points()[0][0]

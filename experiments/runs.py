@@ -9,6 +9,7 @@ import os
 import socket
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,6 +45,34 @@ class RunSpec:
 
     def overrides_dict(self) -> dict[str, Any]:
         return dict(self.overrides)
+
+
+def specs_for(
+    experiment: str,
+    points: list[tuple[str, str, dict[str, Any]]],
+    replicates: int,
+    seed: Callable[[str, int], int],
+    steps: int,
+    series: str,
+    events: bool = False,
+) -> list[RunSpec]:
+    """Every run of a design: each (label, scenario, overrides) point × `replicates`, seeded by
+    `seed(label, replicate)`."""
+    return [
+        RunSpec(
+            experiment=experiment,
+            point=label,
+            scenario=scenario,
+            overrides=tuple(sorted(ov.items())),
+            replicate=r,
+            seed=seed(label, r),
+            steps=steps,
+            events=events,
+            series=series,
+        )
+        for label, scenario, ov in points
+        for r in range(replicates)
+    ]
 
 
 @dataclass
